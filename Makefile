@@ -1,0 +1,60 @@
+# BZPEER: `make run` and `make test` each set up everything they need on a fresh machine.
+# Both are idempotent: stamps skip work that is already done, so a second run is fast.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bzpeer
+export REDIS_URL ?= redis://127.0.0.1:6379/0
+export DJANGO_SETTINGS_MODULE ?= config.settings.local
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_PAPERS ?= 20000
+PYTEST_ARGS ?=
+
+.PHONY: help run test setup deps services migrate demo bench clean
+
+help:
+	@echo "make run   - set up (venv, pip, npm, database, migrations, demo data) then serve on http://$(HOST):$(PORT) with a Celery worker"
+	@echo "make test  - the same set-up, then the whole test suite"
+
+$(VENV)/.stamp: pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e ".[dev]"
+	touch $@
+
+node_modules/.stamp: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+deps: $(VENV)/.stamp node_modules/.stamp
+	@bash scripts/ensure_chromium.sh
+
+# Writes var/env.mk with the DATABASE_URL / eager-mode decisions of scripts/ensure_services.sh.
+services: deps
+	@bash scripts/ensure_services.sh
+
+migrate: services
+	@set -a; source var/services.env; set +a; $(PY) manage.py migrate --noinput -v 0
+	@set -a; source var/services.env; set +a; $(PY) manage.py collectstatic --noinput -v 0
+
+demo: migrate
+	@set -a; source var/services.env; set +a; $(PY) manage.py load_demo --papers $(DEMO_PAPERS)
+
+setup: demo
+
+run: setup
+	@set -a; source var/services.env; set +a; bash scripts/run_dev.sh $(HOST) $(PORT)
+
+test: migrate
+	@set -a; source var/services.env; set +a; \
+	  DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+bench: setup
+	@echo "See README.md, section Benchmarks: the benchmarks are run by hand with their own --papers N."
+
+clean:
+	rm -rf var/staticfiles var/screenshots .pytest_cache

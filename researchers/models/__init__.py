@@ -1,0 +1,3 @@
+from .author import Author, ClaimState
+
+__all__ = ["Author", "ClaimState"]

@@ -1,0 +1,120 @@
+"""Shared fixtures: a real Celery worker process, a real Chromium, and the arXiv samples."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+# Playwright's sync API runs an event loop in the test thread; Django's async-safety check
+# would then refuse ORM calls made by the same test. The calls are in fact synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parent.parent
+SCREENSHOTS = ROOT / "var" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture(scope="session")
+def arxiv_samples() -> Path:
+    """The real arXiv responses in ../shared/data/arxiv-samples, referenced in place."""
+    path = Path(settings.ARXIV_SAMPLES_DIR)
+    if not path.is_dir():
+        pytest.skip(f"real arXiv samples not found at {path} (shared/ is not beside the project)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def real_celery_worker(django_db_setup, django_db_blocker):
+    """A real `celery worker` subprocess on Redis, pointed at the test database.
+
+    Tests using it need `transactional_db` so the worker sees committed rows. The
+    worker gets its own Redis database number so parallel runs never share a queue.
+    """
+    from django.db import connection
+
+    db = connection.settings_dict
+    host = db.get("HOST") or "127.0.0.1"
+    port = db.get("PORT") or "5432"
+    user = db.get("USER") or "postgres"
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=f"postgres://{user}{password}@{host}:{port}/{db['NAME']}",
+        DJANGO_SETTINGS_MODULE="config.settings.test",
+        CELERY_TASK_ALWAYS_EAGER="0",
+    )
+    (ROOT / "var").mkdir(exist_ok=True)
+    log = open(ROOT / "var" / "test-celery-worker.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "solo", "-l", "info",
+         "-Q", "default,ingest,graph,trust", "-n", f"test-{os.getpid()}@%h"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    from config.celery_app import app
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"celery worker exited early; see {log.name}")
+        if app.control.inspect(timeout=1.0, destination=[f"test-{os.getpid()}@{os.uname().nodename}"]).ping():
+            break
+    else:
+        proc.terminate()
+        raise RuntimeError("celery worker did not answer ping within 60s")
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+@pytest.fixture
+def celery_not_eager(settings, real_celery_worker):
+    """Send tasks to the real worker instead of running them in-process."""
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    from config.celery_app import app
+
+    app.conf.task_always_eager = False
+    yield real_celery_worker
+    app.conf.task_always_eager = True
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.set_default_timeout(15_000)
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def screenshot():
+    """Save a full-page screenshot under var/screenshots/ so a person can look at it."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name: str):
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take

@@ -1,0 +1,27 @@
+import pytest
+
+
+@pytest.mark.django_db
+def test_healthz_reports_every_part_as_json(client, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert set(body["checks"]) == {"database", "redis", "celery"}
+
+
+@pytest.mark.django_db
+def test_healthz_names_the_failing_part_with_503(client, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["failing"] == ["redis"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_healthz_sees_a_real_celery_worker(client, celery_not_eager):
+    response = client.get("/healthz")
+    assert response.status_code == 200, response.json()
+    assert response.json()["checks"]["celery"]["workers"] >= 1
