@@ -49,7 +49,7 @@ setup: demo
 run: setup
 	@set -a; source var/services.env; set +a; bash scripts/run_dev.sh $(HOST) $(PORT)
 
-test: migrate
+test: demo
 	@set -a; source var/services.env; set +a; \
 	  DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest $(PYTEST_ARGS)
 

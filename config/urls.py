@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/", include("config.api_urls")),
     path("", include("papers.urls")),
     path("", include("researchers.urls")),
+    path("me/", include("config.me_urls")),
     path("", include("graph.urls")),
     path("", include("trust.urls")),
 ]

@@ -1,13 +1,19 @@
-from django.shortcuts import render
+from django.http import HttpResponseNotFound, HttpResponseServerError
+from django.template import loader
 
 
 def page_not_found(request, exception=None):
-    return render(request, "404.html", status=404)
+    """Styled 404; the message of an Http404 raised by our views is shown (it is ours, not user input)."""
+    message = ""
+    if exception is not None and exception.args and isinstance(exception.args[0], str):
+        message = exception.args[0]
+    # Resolver404 messages carry internals (the tried patterns); only plain Http404 texts are shown.
+    if exception is not None and type(exception).__name__ == "Resolver404":
+        message = ""
+    body = loader.render_to_string("404.html", {"exception_message": message}, request=request)
+    return HttpResponseNotFound(body)
 
 
 def server_error(request):
-    # No context processors that touch the database: the database may be why we are here.
-    from django.template import loader
-    from django.http import HttpResponseServerError
-
+    """Styled 500 rendered without context processors: the database may be why we are here."""
     return HttpResponseServerError(loader.get_template("500.html").render({}))

@@ -1,6 +1,21 @@
 from django.contrib import admin
 
-from .models import Author
+from django.contrib import messages
+
+from .models import (
+    Author,
+    Block,
+    Claim,
+    ClaimEvidence,
+    ClaimSlot,
+    Dispute,
+    Follow,
+    IdentityEvent,
+    Invitation,
+    Report,
+    Vouch,
+)
+from .permissions import is_moderator
 
 
 @admin.register(Author)
@@ -17,3 +32,193 @@ class AuthorAdmin(admin.ModelAdmin):
     )
     raw_id_fields = ("owner",)
     list_select_related = ("owner",)
+
+
+# ---------------------------------------------------------------- moderation (claims/follow issue)
+# Every action calls the same services as the site, so the rules and the event log are identical.
+
+
+def _run(modeladmin, request, items, action, done):
+    from .services.errors import ServiceError
+
+    ok = 0
+    for item in items:
+        try:
+            action(item)
+            ok += 1
+        except ServiceError as exc:
+            modeladmin.message_user(request, f"{item}: {exc.message}", level=messages.ERROR)
+    if ok:
+        modeladmin.message_user(request, f"{ok} {done}.", level=messages.SUCCESS)
+
+
+class ModeratorOnly:
+    def has_module_permission(self, request):
+        return is_moderator(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_moderator(request.user)
+
+
+class ClaimEvidenceInline(admin.TabularInline):
+    model = ClaimEvidence
+    extra = 0
+    can_delete = False
+    readonly_fields = ("kind", "level", "summary", "detail", "observed_at", "created_at")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Claim)
+class ClaimAdmin(ModeratorOnly, admin.ModelAdmin):
+    """The moderation queue: pending appeals and challenges first, then unreviewed owners."""
+
+    list_display = ("id", "author", "user", "status", "level", "is_appeal", "created_at", "reviewed_at")
+    list_filter = ("status", "level")
+    search_fields = ("author__display_name", "author__slug", "user__email")
+    ordering = ("status", "created_at")
+    list_select_related = ("author", "user")
+    raw_id_fields = ("author", "user", "appeal_of", "reviewed_by")
+    readonly_fields = ("author", "user", "status", "level", "appeal_of", "statement", "reviewed_by", "reviewed_at",
+                       "review_note", "created_at", "updated_at", "slots_summary")
+    inlines = [ClaimEvidenceInline]
+    actions = ["approve", "reject", "unclaim"]
+
+    @admin.display(boolean=True, description="Appeal")
+    def is_appeal(self, obj):
+        return obj.appeal_of_id is not None
+
+    @admin.display(description="Slots")
+    def slots_summary(self, obj):
+        mine = ClaimSlot.objects.filter(claim=obj, decision="mine").count()
+        not_me = ClaimSlot.objects.filter(claim=obj, decision="not_me").count()
+        return f"{mine} mine, {not_me} not me"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return is_moderator(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Approve (L4; a challenger's approval transfers the record)")
+    def approve(self, request, queryset):
+        from .services.claims import claim_approve
+
+        _run(self, request, queryset, lambda c: claim_approve(moderator=request.user, claim=c), "claim(s) approved")
+
+    @admin.action(description="Reject (the claimant may appeal once)")
+    def reject(self, request, queryset):
+        from .services.claims import claim_reject
+
+        _run(self, request, queryset, lambda c: claim_reject(moderator=request.user, claim=c), "claim(s) rejected")
+
+    @admin.action(description="Unclaim (release the record)")
+    def unclaim(self, request, queryset):
+        from .services.claims import claim_unclaim
+
+        _run(self, request, queryset, lambda c: claim_unclaim(actor=request.user, claim=c), "claim(s) unclaimed")
+
+
+@admin.register(Dispute)
+class DisputeAdmin(ModeratorOnly, admin.ModelAdmin):
+    list_display = ("id", "author", "opened_by", "status", "created_at", "resolved_at")
+    list_filter = ("status",)
+    search_fields = ("author__display_name", "author__slug", "opened_by__email")
+    ordering = ("status", "created_at")
+    list_select_related = ("author", "opened_by")
+    readonly_fields = ("author", "claim", "incumbent_claim", "opened_by", "reason", "status", "resolved_by",
+                       "resolved_at", "resolution_note", "created_at")
+    actions = ["uphold", "transfer"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return is_moderator(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Resolve: the current owner keeps the record")
+    def uphold(self, request, queryset):
+        from .services.claims import dispute_resolve
+
+        _run(self, request, queryset,
+             lambda d: dispute_resolve(moderator=request.user, dispute=d, outcome="uphold"), "dispute(s) resolved")
+
+    @admin.action(description="Resolve: transfer the record to the challenger (L4)")
+    def transfer(self, request, queryset):
+        from .services.claims import dispute_resolve
+
+        _run(self, request, queryset,
+             lambda d: dispute_resolve(moderator=request.user, dispute=d, outcome="transfer"), "dispute(s) resolved")
+
+
+@admin.register(IdentityEvent)
+class IdentityEventAdmin(ModeratorOnly, admin.ModelAdmin):
+    """Append-only: no add, change or delete here; "revert" writes a new event."""
+
+    list_display = ("created_at", "author", "kind", "summary", "actor", "reverted")
+    list_filter = ("kind",)
+    search_fields = ("author__display_name", "author__slug", "summary")
+    list_select_related = ("author", "actor")
+    readonly_fields = ("author", "kind", "actor", "claim", "dispute", "other_author", "reverts", "summary",
+                       "payload", "created_at")
+    actions = ["revert"]
+
+    @admin.display(boolean=True)
+    def reverted(self, obj):
+        return IdentityEvent.objects.filter(reverts=obj).exists()
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        # Django hides actions when change permission is off; revert is an append, so keep it.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    @admin.action(description="Revert (writes a revert event)", permissions=["view"])
+    def revert(self, request, queryset):
+        from .services.claims import identity_event_revert
+
+        _run(self, request, queryset.order_by("-created_at", "-id"),
+             lambda e: identity_event_revert(moderator=request.user, event=e), "event(s) reverted")
+
+
+@admin.register(Report)
+class ReportAdmin(ModeratorOnly, admin.ModelAdmin):
+    list_display = ("created_at", "reporter", "reported_user", "reason", "status")
+    list_filter = ("status", "reason")
+    raw_id_fields = ("reporter", "reported_user", "invitation", "message")
+
+    def has_change_permission(self, request, obj=None):
+        return is_moderator(request.user)
+
+
+@admin.register(Vouch)
+class VouchAdmin(ModeratorOnly, admin.ModelAdmin):
+    list_display = ("created_at", "author", "voucher_author", "voucher")
+    raw_id_fields = ("author", "voucher", "voucher_author", "claim")
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ModeratorOnly, admin.ModelAdmin):
+    list_display = ("created_at", "sender_author", "recipient_author", "subject", "status")
+    list_filter = ("status",)
+    raw_id_fields = ("sender", "sender_author", "recipient", "recipient_author")
+
+
+admin.site.register(Follow, list_display=("created_at", "user", "author"), raw_id_fields=("user", "author"))
+admin.site.register(Block, list_display=("created_at", "blocker", "blocked"), raw_id_fields=("blocker", "blocked"))

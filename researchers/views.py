@@ -1,9 +1,64 @@
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django import forms
+from django.http import Http404
+from django.shortcuts import redirect, render
 
+from . import selectors
 from .models import Author
 
 
+class WorksFilterForm(forms.Form):
+    """GET parameters of the works list. Bad values are reported and fall back to defaults."""
+
+    sort = forms.ChoiceField(
+        choices=[(selectors.SORT_NEWEST, "Newest first"), (selectors.SORT_OLDEST, "Oldest first")], required=False
+    )
+    year = forms.IntegerField(min_value=1900, max_value=2100, required=False)
+    topic = forms.SlugField(max_length=220, required=False)
+    page = forms.IntegerField(min_value=1, max_value=100_000, required=False)
+
+    def values(self):
+        self.is_valid()  # invalid fields drop out of cleaned_data; the errors are shown
+        data = self.cleaned_data
+        return {
+            "sort": data.get("sort") or selectors.SORT_NEWEST,
+            "year": data.get("year"),
+            "topic": data.get("topic") or None,
+            "page": data.get("page") or 1,
+        }
+
+
 def profile(request, slug):
-    author = get_object_or_404(Author, slug=slug)
-    return HttpResponse(author.display_name)
+    try:
+        author = selectors.author_for_profile(slug=slug)  # query: the record and its owner
+    except Author.DoesNotExist:
+        raise Http404("No researcher with this address.")
+    if author.merged_into_id:
+        # Merges can be reverted by a moderator, so the redirect is temporary.
+        return redirect(author.merged_into)
+
+    # The graph and trust apps sit downstream of researchers: ask their selectors from the
+    # view layer, never at import time, so the app dependency arrows stay one-way.
+    from graph.selectors import graph_panel_for_profile
+    from trust.selectors import trust_for_profile
+
+    form = WorksFilterForm(request.GET)
+    params = form.values()
+    works = selectors.works_for_profile(author=author, **params)  # 3 queries: page, bylines, chips
+    year_pairs = selectors.works_per_year(author=author)  # query: works per year
+    topics = selectors.topics_for_profile(author=author)  # query: topics by weight
+    context = {
+        "author": author,
+        "trust": trust_for_profile(author=author),
+        "graph_panel": graph_panel_for_profile(author=author),
+        "viewer_follows": selectors.viewer_follows(user=request.user, author=author),
+        "works": works,
+        "filter_form": form,
+        "filters": params,
+        "filtered": bool(params["year"] or params["topic"]),
+        "year_chart": selectors.year_chart(year_pairs),
+        "years": [y for y, _ in reversed(year_pairs)],
+        "topics": topics,
+        "sidebar_topics": topics[: selectors.SIDEBAR_TOPICS],
+        "collaborators": selectors.close_collaborators(author=author),  # query: close collaborators
+    }
+    return render(request, "researchers/profile.html", context)

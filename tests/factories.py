@@ -98,3 +98,87 @@ class AuthorTopicFactory(factory.django.DjangoModelFactory):
     topic = factory.SubFactory(TopicFactory)
     weight = 0.5
     papers_count = 1
+
+
+def fill_search_vectors():
+    """Fill Paper.search_vector as the importer does in production (title A > abstract B, 'english')."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(
+            "UPDATE papers_paper SET search_vector ="
+            " setweight(to_tsvector('english', coalesce(title, '')), 'A')"
+            " || setweight(to_tsvector('english', coalesce(abstract, '')), 'B')"
+        )
+
+
+class VerifiedUserFactory(UserFactory):
+    """A user whose primary email is verified through allauth, as after the confirmation link."""
+
+    @factory.post_generation
+    def verified_email(obj, create, extracted, **kwargs):
+        if not create:
+            return
+        from allauth.account.models import EmailAddress
+
+        EmailAddress.objects.update_or_create(
+            user=obj, email=obj.email, defaults={"verified": True, "primary": True}
+        )
+
+
+class ModeratorFactory(VerifiedUserFactory):
+    """Staff with the researchers 'moderate' permission."""
+
+    is_staff = True
+
+    @factory.post_generation
+    def moderate_permission(obj, create, extracted, **kwargs):
+        if not create:
+            return
+        from django.contrib.auth.models import Permission
+
+        obj.user_permissions.add(Permission.objects.get(codename="moderate", content_type__app_label="researchers"))
+
+
+def author_with_works(n=3, *, affiliation="", institution=None, **author_kwargs):
+    """An author record with n papers (one authorship each), as the importer leaves it."""
+    author = AuthorFactory(**author_kwargs)
+    for _ in range(n):
+        AuthorshipFactory(author=author, affiliation=affiliation, institution=institution)
+    Author.objects.filter(pk=author.pk).update(works_count=n)
+    author.refresh_from_db()
+    return author
+
+
+# --- trust (tests/test_trust_*.py) ---------------------------------------------------------------
+
+
+class TrustFlagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "trust.TrustFlag"
+
+    author = factory.SubFactory(AuthorFactory)
+    reason = "Suspicious merge of unrelated works"
+    points = 10
+
+
+def trust_paper(*authors, year=None, attribution="name"):
+    """One paper whose byline is exactly `authors` (in order), dated in `year` if given."""
+    kwargs = {}
+    if year is not None:
+        submitted = timezone.now().replace(year=year, month=6, day=1)
+        kwargs = {"submitted": submitted}
+    paper = PaperFactory(**kwargs)
+    for position, author in enumerate(authors):
+        AuthorshipFactory(paper=paper, author=author, position=position, attribution=attribution)
+    Paper.objects.filter(pk=paper.pk).update(authors_count=len(authors))
+    return paper
+
+
+def trust_seed_like_author(**author_kwargs):
+    """Seed 000's shape: an unclaimed L1 record with 15 works over 2022–2026 and 4 close collaborators."""
+    author = AuthorFactory(**author_kwargs)
+    collaborators = [AuthorFactory() for _ in range(4)]
+    for i in range(15):
+        trust_paper(author, collaborators[i % 4], collaborators[(i + 1) % 4], year=2022 + i % 5)
+    return author, collaborators

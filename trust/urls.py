@@ -4,4 +4,6 @@ from . import views
 
 app_name = "trust"
 
-urlpatterns = []
+urlpatterns = [
+    path("trust/method", views.method, name="method"),
+]

@@ -180,6 +180,22 @@ CELERY_TASK_ROUTES = {
     "trust.tasks.*": {"queue": "trust"},
 }
 CELERY_BEAT_SCHEDULE = {}
+# Nightly full trust recompute (trust/tasks.py), after the nightly harvest has landed.
+from celery.schedules import crontab as _crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE["trust-recompute-nightly"] = {
+    "task": "trust.tasks.recompute_trust",
+    "schedule": _crontab(hour=3, minute=30),
+}
+# Follow digests: hourly sweep; each user gets theirs once per day/week (researchers/tasks.py).
+CELERY_BEAT_SCHEDULE["researchers-send-due-digests"] = {
+    "task": "researchers.tasks.send_due_digests",
+    "schedule": _crontab(minute=5),
+}
+CELERY_BEAT_SCHEDULE["researchers-prune-follow-rate-events"] = {
+    "task": "researchers.tasks.prune_follow_rate_events",
+    "schedule": _crontab(hour=4, minute=15),
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -189,6 +205,17 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "config.api.NewestFirstCursorPagination",
+    "PAGE_SIZE": 25,
+    "EXCEPTION_HANDLER": "config.api.problem_details_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("API_THROTTLE_ANON", default="120/min"),
+        "user": env("API_THROTTLE_USER", default="600/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "BZPEER API",
@@ -199,6 +226,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.api.add_problem_responses",
+    ],
 }
 
 # Where the real arXiv samples live; absent on machines without shared/.

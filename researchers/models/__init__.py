@@ -1,3 +1,36 @@
 from .author import Author, ClaimState
+from .identity import (
+    OWNING_STATUSES,
+    Claim,
+    ClaimEvidence,
+    ClaimSlot,
+    ClaimStatus,
+    Dispute,
+    DisputeStatus,
+    EventKind,
+    EvidenceKind,
+    IdentityEvent,
+    SlotDecision,
+    Vouch,
+)
+from .social import (
+    Block,
+    Conversation,
+    DigestFrequency,
+    DigestPreference,
+    Follow,
+    FollowRateEvent,
+    Invitation,
+    InvitationStatus,
+    Message,
+    Report,
+    ReportStatus,
+)
 
-__all__ = ["Author", "ClaimState"]
+__all__ = [
+    "Author", "ClaimState",
+    "OWNING_STATUSES", "Claim", "ClaimEvidence", "ClaimSlot", "ClaimStatus", "Dispute", "DisputeStatus",
+    "EventKind", "EvidenceKind", "IdentityEvent", "SlotDecision", "Vouch",
+    "Block", "Conversation", "DigestFrequency", "DigestPreference", "Follow", "FollowRateEvent",
+    "Invitation", "InvitationStatus", "Message", "Report", "ReportStatus",
+]

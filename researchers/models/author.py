@@ -54,6 +54,10 @@ class Author(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_authors"
     )
     auto_accept_name_matches = models.BooleanField(default=False)
+    # Set when a merge moved every authorship into another record: the profile redirects there.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from"
+    )
 
     # Bumped whenever this record's authorships, claim or merge state changes; graph slices
     # and trust scores compare their watermark against it to know they are stale.

@@ -1,3 +1,7 @@
 from django.urls import path
 
-urlpatterns = []
+from .views import AuthorTrustView
+
+urlpatterns = [
+    path("researchers/<slug:slug>/trust/", AuthorTrustView.as_view(), name="researcher-trust"),
+]

@@ -1,0 +1,113 @@
+"""API plumbing shared by every app: RFC 9457 problem details, cursor pagination, schema hooks."""
+
+import logging
+from http import HTTPStatus
+
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+logger = logging.getLogger(__name__)
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+PROBLEM_TYPE_BASE = "https://bzpeer.org/problems/"
+
+
+def _problem_type(exc, status_code):
+    code = getattr(exc, "default_code", None) or HTTPStatus(status_code).phrase.lower().replace(" ", "-")
+    if isinstance(exc, Http404):
+        code = "not-found"
+    return PROBLEM_TYPE_BASE + str(code).replace("_", "-")
+
+
+def problem_details_exception_handler(exc, context):
+    """Answer every API error as an RFC 9457 problem details document."""
+    response = drf_exception_handler(exc, context)
+    request = context.get("request")
+    if response is None:
+        # Unexpected: keep the traceback in the log, give the client a stable problem body.
+        logger.exception("Unhandled API error", exc_info=exc)
+        response = Response(status=status.HTTP_500_INTERNAL_SERVER_ERROR)
+        detail = "An unexpected error occurred. It has been logged."
+        errors = None
+    else:
+        data = response.data
+        errors = None
+        if isinstance(data, dict) and set(data) <= {"detail", "code"} and "detail" in data:
+            detail = str(data["detail"])
+        elif isinstance(exc, exceptions.ValidationError):
+            detail = "The request has invalid fields."
+            errors = data
+        elif isinstance(data, dict) and "detail" in data:
+            detail = str(data["detail"])
+            errors = {k: v for k, v in data.items() if k != "detail"}
+        else:
+            detail = str(data)
+    body = {
+        "type": _problem_type(exc, response.status_code),
+        "title": HTTPStatus(response.status_code).phrase,
+        "status": response.status_code,
+        "detail": detail,
+        "instance": request.get_full_path() if request is not None else "",
+    }
+    if errors:
+        body["errors"] = errors
+    response.data = body
+    response.content_type = PROBLEM_CONTENT_TYPE
+    return response
+
+
+class NewestFirstCursorPagination(CursorPagination):
+    """Stable, O(1)-per-page pagination for lists that grow while being read."""
+
+    page_size = 25
+    max_page_size = 100
+    page_size_query_param = "page_size"
+    ordering = "-id"
+
+
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "description": "RFC 9457 problem details.",
+    "properties": {
+        "type": {"type": "string", "format": "uri"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "errors": {"type": "object", "additionalProperties": True},
+    },
+    "required": ["type", "title", "status", "detail"],
+}
+
+_PROBLEM_RESPONSES = {
+    "400": "The request was malformed or had invalid fields.",
+    "401": "Authentication is required.",
+    "403": "Not allowed for this account.",
+    "404": "No such resource.",
+    "405": "Method not allowed.",
+    "406": "Cannot render the requested media type.",
+    "415": "Unsupported request media type.",
+    "429": "Rate limited; retry later.",
+}
+
+
+def add_problem_responses(result, generator, request, public):
+    """drf-spectacular hook: document the problem details body on every operation's 4xx."""
+    components = result.setdefault("components", {}).setdefault("schemas", {})
+    components["Problem"] = PROBLEM_SCHEMA
+    ref = {"$ref": "#/components/schemas/Problem"}
+    for path_item in result.get("paths", {}).values():
+        for method, operation in path_item.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            responses = operation.setdefault("responses", {})
+            for code, description in _PROBLEM_RESPONSES.items():
+                existing = responses.get(code)
+                if existing is None:
+                    responses[code] = {"description": description, "content": {PROBLEM_CONTENT_TYPE: {"schema": ref}}}
+                else:
+                    existing.setdefault("content", {})[PROBLEM_CONTENT_TYPE] = {"schema": ref}
+    return result

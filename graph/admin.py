@@ -1,0 +1,25 @@
+from django.contrib import admin
+
+from . import services
+from .models import GraphSlice
+
+
+@admin.register(GraphSlice)
+class GraphSliceAdmin(admin.ModelAdmin):
+    list_display = ["author", "status", "revision", "built_at", "build_ms", "failed_at"]
+    list_filter = ["status"]
+    search_fields = ["author__display_name", "author__slug"]
+    list_select_related = ["author"]
+    raw_id_fields = ["author"]
+    readonly_fields = ["author", "status", "elements", "format_version", "revision", "built_at", "build_ms",
+                       "watermark", "watched_author_ids", "error", "failed_at", "updated_at"]
+    actions = ["rebuild"]
+
+    @admin.action(description="Rebuild the selected slices")
+    def rebuild(self, request, queryset):
+        for author_id in queryset.values_list("author_id", flat=True):
+            services.graph_slice_retry(author_id=author_id)
+        self.message_user(request, f"Queued {queryset.count()} rebuild(s).")
+
+    def has_add_permission(self, request):
+        return False

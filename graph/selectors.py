@@ -1,0 +1,192 @@
+"""Reads of graph data for pages and the API.
+
+Contract used by the profile view (researchers): `graph_panel_for_profile(author=...)`
+returns a dict with at least `status` ("building" | "ready" | "failed") and, when ready,
+`elements` (Cytoscape JSON) and `built_at`. It costs one SQL query.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+from django.db import connection
+from django.utils import timezone
+
+from .models import SLICE_FORMAT_VERSION
+
+# A failed build is retried on its own after this long; before that the panel offers a retry button.
+FAILED_AUTO_RETRY_AFTER = dt.timedelta(minutes=10)
+
+# The slice row and its staleness in one query: stale when any author the build watched (the
+# author and every direct coauthor) has data_changed_at past the stored watermark.
+SLICE_STATE_SQL = """
+SELECT au.id AS author_id, au.slug, au.display_name,
+       gs.id AS slice_id, gs.status, gs.elements, gs.built_at, gs.error, gs.failed_at, gs.revision,
+       gs.format_version,
+       CASE WHEN gs.id IS NULL OR gs.watermark IS NULL THEN FALSE
+            ELSE EXISTS (SELECT 1 FROM researchers_author x
+                         WHERE x.id = ANY(gs.watched_author_ids) AND x.data_changed_at > gs.watermark)
+       END AS stale
+FROM researchers_author au
+LEFT JOIN graph_graphslice gs ON gs.author_id = au.id
+WHERE {where}
+"""
+
+
+@dataclass
+class SliceState:
+    author_id: int
+    slug: str
+    display_name: str
+    status: str  # "ready" | "building" | "failed"
+    elements: dict | None
+    built_at: dt.datetime | None
+    stale: bool
+    error: str
+    revision: int
+    needs_build: bool
+
+    def as_panel(self) -> dict:
+        return {"status": self.status, "elements": self.elements, "built_at": self.built_at,
+                "stale": self.stale, "error": self.error, "revision": self.revision,
+                "author_id": self.author_id, "slug": self.slug}
+
+
+def slice_state(*, author_id: int | None = None, slug: str | None = None) -> SliceState | None:
+    """The author's slice as stored, whether it needs a build, in one query (None if no such author)."""
+    if (author_id is None) == (slug is None):
+        raise ValueError("pass exactly one of author_id or slug")
+    where, param = ("au.id = %s", author_id) if author_id is not None else ("au.slug = %s", slug)
+    with connection.cursor() as cur:
+        cur.execute(SLICE_STATE_SQL.format(where=where), [param])
+        row = cur.fetchone()
+        if row is None:
+            return None
+        data = dict(zip([c.name for c in cur.description], row))
+    elements = data["elements"]
+    if isinstance(elements, str):
+        elements = json.loads(elements)
+    outdated = data["slice_id"] is not None and data["format_version"] != SLICE_FORMAT_VERSION
+    stale = bool(data["stale"]) or outdated
+    if data["slice_id"] is None:
+        status, needs_build = "building", True
+    elif data["status"] == "failed":
+        failed_at = data["failed_at"]
+        needs_build = failed_at is None or timezone.now() - failed_at > FAILED_AUTO_RETRY_AFTER
+        status = "building" if needs_build else "failed"
+    elif stale:
+        # Stale-while-revalidate: the last slice stays visible while the new one builds.
+        status, needs_build = "building", True
+    else:
+        status, needs_build = "ready", False
+    return SliceState(
+        author_id=data["author_id"], slug=data["slug"], display_name=data["display_name"], status=status,
+        elements=elements, built_at=data["built_at"], stale=stale, error=data["error"] or "",
+        revision=data["revision"] or 0, needs_build=needs_build,
+    )
+
+
+def slice_state_requesting_build(*, author_id: int | None = None, slug: str | None = None) -> SliceState | None:
+    """`slice_state`, and enqueue one (deduplicated) build when the slice is missing or stale.
+
+    Slices are rebuilt lazily on request; the enqueue is a Redis SET NX plus an on-commit
+    task send, so it adds no SQL query to the page.
+    """
+    state = slice_state(author_id=author_id, slug=slug)
+    if state is not None and state.needs_build:
+        from .services import graph_slice_request_build
+
+        graph_slice_request_build(author_id=state.author_id)
+    return state
+
+
+def graph_panel_for_profile(*, author):
+    """The state of the research-graph panel on a profile page (one query)."""
+    state = slice_state_requesting_build(author_id=author.pk)
+    return state.as_panel()
+
+
+NODE_TYPES = ("person", "paper", "topic", "institution")
+
+
+def _overlaps(first, last, from_year, to_year):
+    if first is None and last is None:
+        return True
+    first = first if first is not None else last
+    last = last if last is not None else first
+    return (from_year is None or last >= from_year) and (to_year is None or first <= to_year)
+
+
+def filter_elements(elements: dict | None, *, depth: int = 2, types=NODE_TYPES, from_year=None,
+                    to_year=None) -> dict:
+    """A view of a stored slice: node types, coauthor depth and a year range (pure, in memory).
+
+    People other than the centre stay only while a coauthorship inside the year range still
+    links them in; elements whose ends were filtered away go too.
+    """
+    if not elements:
+        return {"nodes": [], "edges": [], "meta": {}}
+    types = set(types)
+    nodes = {n["data"]["id"]: n for n in elements["nodes"]}
+    edges = [e for e in elements["edges"]]
+    keep = {}
+    for nid, n in nodes.items():
+        d = n["data"]
+        if d.get("center"):
+            keep[nid] = n
+            continue
+        if d["type"] not in types:
+            continue
+        if d["type"] == "person" and d.get("degree", 1) > depth:
+            continue
+        if d["type"] == "paper" and d.get("year") is not None and not _overlaps(d["year"], d["year"], from_year, to_year):
+            continue
+        keep[nid] = n
+    in_range = []
+    for e in edges:
+        d = e["data"]
+        if d["type"] == "coauthored" and not _overlaps(d.get("first_year"), d.get("last_year"), from_year, to_year):
+            continue
+        if d["type"] == "affiliated" and d.get("year") is not None and not _overlaps(d["year"], d["year"], from_year, to_year):
+            continue
+        in_range.append(e)
+    if from_year is not None or to_year is not None:
+        # People reached only through coauthorships outside the range leave with them, nearest first.
+        linked = {nid for nid, n in keep.items() if n["data"].get("center")}
+        for degree in (1, 2):
+            for e in in_range:
+                d = e["data"]
+                if d["type"] != "coauthored":
+                    continue
+                for a, b in ((d["source"], d["target"]), (d["target"], d["source"])):
+                    if a in linked and b in keep and keep[b]["data"].get("degree") == degree:
+                        linked.add(b)
+        keep = {nid: n for nid, n in keep.items() if n["data"]["type"] != "person" or nid in linked}
+    kept_edges = [e for e in in_range if e["data"]["source"] in keep and e["data"]["target"] in keep]
+    if from_year is not None or to_year is not None:
+        # Institutions and nearby papers with no remaining link would float unexplained.
+        touched = {e["data"]["source"] for e in kept_edges} | {e["data"]["target"] for e in kept_edges}
+        keep = {nid: n for nid, n in keep.items()
+                if nid in touched or n["data"]["type"] not in ("institution",) or n["data"].get("center")}
+    return {"nodes": list(keep.values()), "edges": kept_edges, "meta": elements.get("meta", {})}
+
+
+def author_ids_by_slug(slugs) -> dict:
+    """{slug: author id} for the given slugs that exist (one query)."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT slug, id FROM researchers_author WHERE slug = ANY(%s)", [list(slugs)])
+        return dict(cur.fetchall())
+
+
+def coauthor_path(*, source_slug: str, target_slug: str, max_hops: int) -> dict | None:
+    """The described shortest coauthor path between two researchers; None names an unknown slug via KeyError."""
+    from .paths import describe_path, shortest_coauthor_path
+
+    ids = author_ids_by_slug([source_slug, target_slug])
+    missing = [s for s in (source_slug, target_slug) if s not in ids]
+    if missing:
+        raise KeyError(missing[0])
+    result = shortest_coauthor_path(ids[source_slug], ids[target_slug], max_hops=max_hops)
+    return describe_path(source_slug, target_slug, result, max_hops=max_hops)

@@ -1,0 +1,118 @@
+"""Writes of the graph app: building slices, recording failures, and enqueueing builds once."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+
+from django.core.cache import cache
+from django.db import InterfaceError, OperationalError, connection, transaction
+from django.utils import timezone
+
+from .models import SLICE_FORMAT_VERSION, GraphSlice, SliceStatus
+from .slices import build_slice
+
+logger = logging.getLogger(__name__)
+
+# Longer than the task's hard time limit, so a crashed worker cannot block rebuilds for good.
+BUILD_LOCK_SECONDS = 300
+# Errors worth retrying: the database went away or a serialization conflict, not a bug.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError)
+
+UPSERT_SQL = """
+INSERT INTO graph_graphslice
+    (author_id, status, elements, format_version, revision, built_at, build_ms, watermark,
+     watched_author_ids, error, failed_at, updated_at)
+VALUES (%(author_id)s, %(status)s, %(elements)s::jsonb, %(format_version)s, 1, %(now)s, %(build_ms)s,
+        %(watermark)s, %(watched)s, '', NULL, %(now)s)
+ON CONFLICT (author_id) DO UPDATE SET
+    status = EXCLUDED.status, elements = EXCLUDED.elements, format_version = EXCLUDED.format_version,
+    revision = graph_graphslice.revision + 1, built_at = EXCLUDED.built_at, build_ms = EXCLUDED.build_ms,
+    watermark = EXCLUDED.watermark, watched_author_ids = EXCLUDED.watched_author_ids,
+    error = '', failed_at = NULL, updated_at = EXCLUDED.updated_at
+"""
+
+FAILURE_SQL = """
+INSERT INTO graph_graphslice
+    (author_id, status, elements, format_version, revision, watched_author_ids, error, failed_at, updated_at)
+SELECT %(author_id)s, 'failed', NULL, %(format_version)s, 0, '{}', %(error)s, %(now)s, %(now)s
+WHERE EXISTS (SELECT 1 FROM researchers_author WHERE id = %(author_id)s)
+ON CONFLICT (author_id) DO UPDATE SET
+    status = 'failed', error = EXCLUDED.error, failed_at = EXCLUDED.failed_at, updated_at = EXCLUDED.updated_at
+"""
+
+
+def build_lock_key(author_id: int) -> str:
+    return f"graph:slice-build:{author_id}"
+
+
+def graph_slice_request_build(*, author_id: int) -> bool:
+    """Enqueue one build of the author's slice after commit; False if a build is already pending."""
+    # cache.add is an atomic SET NX on Redis: of many concurrent requests exactly one wins.
+    if not cache.add(build_lock_key(author_id), timezone.now().isoformat(), timeout=BUILD_LOCK_SECONDS):
+        return False
+    from .tasks import build_graph_slice
+
+    transaction.on_commit(lambda: build_graph_slice.delay(author_id))
+    return True
+
+
+def graph_slice_retry(*, author_id: int) -> bool:
+    """Drop any stale build lock and enqueue a fresh build of the author's slice."""
+    cache.delete(build_lock_key(author_id))
+    return graph_slice_request_build(author_id=author_id)
+
+
+def graph_slice_build(*, author_id: int, final_attempt: bool = True) -> GraphSlice | None:
+    """Build and store the author's slice; failures are logged and recorded on the row (transient ones re-raised unless final)."""
+    try:
+        result = _build_and_store(author_id)
+    except TRANSIENT_ERRORS as exc:
+        if not final_attempt:
+            raise
+        graph_slice_record_failure(author_id=author_id, error=f"{type(exc).__name__}: {exc}")
+        return None
+    except Exception as exc:  # noqa: BLE001 - any bug must end as a visible failed slice, not a hung panel
+        logger.exception("graph slice build failed for author %s", author_id)
+        graph_slice_record_failure(author_id=author_id, error=f"{type(exc).__name__}: {exc}")
+        return None
+    cache.delete(build_lock_key(author_id))
+    return result
+
+
+@transaction.atomic
+def _build_and_store(author_id: int) -> GraphSlice | None:
+    # One snapshot for every query of the build, so the watermark matches the data read.
+    # (Inside an outer transaction, e.g. a test, the outer snapshot rules.)
+    if len(transaction.get_connection().atomic_blocks) == 1:
+        with connection.cursor() as cur:
+            cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+    started = time.perf_counter()
+    result = build_slice(author_id)
+    if result is None:
+        logger.info("graph slice: author %s no longer exists", author_id)
+        cache.delete(build_lock_key(author_id))
+        return None
+    build_ms = round((time.perf_counter() - started) * 1000)
+    payload = json.dumps(result.elements, separators=(",", ":"), ensure_ascii=False)
+    result.elements["meta"]["content_hash"] = hashlib.md5(payload.encode()).hexdigest()
+    payload = json.dumps(result.elements, separators=(",", ":"), ensure_ascii=False)
+    with connection.cursor() as cur:
+        cur.execute(UPSERT_SQL, {
+            "author_id": author_id, "status": SliceStatus.READY, "elements": payload,
+            "format_version": SLICE_FORMAT_VERSION, "now": timezone.now(), "build_ms": build_ms,
+            "watermark": result.watermark, "watched": result.watched_author_ids,
+        })
+    return GraphSlice.objects.get(author_id=author_id)
+
+
+@transaction.atomic
+def graph_slice_record_failure(*, author_id: int, error: str) -> None:
+    """Mark the author's slice failed with the error (keeping the last good elements) and free the build lock."""
+    logger.error("graph slice build failed for author %s: %s", author_id, error)
+    with connection.cursor() as cur:
+        cur.execute(FAILURE_SQL, {"author_id": author_id, "format_version": SLICE_FORMAT_VERSION,
+                                  "error": error[:2000], "now": timezone.now()})
+    cache.delete(build_lock_key(author_id))

@@ -1,0 +1,812 @@
+"""The set-based loader every importer feeds: parsed records in, papers, authors and topics out.
+
+Per batch, in one transaction:
+
+1. Python compares each record's content hash with the stored one (one indexed query), so a
+   re-import of unchanged data does no further work, and decides create / update / delete.
+2. ``COPY`` puts the changed papers into a TEMP staging table; one ``INSERT … SELECT … ON
+   CONFLICT`` upserts them, computing the weighted search vector in SQL.
+3. Bylines are copied into staging, matched to author records by name key in SQL (ORCID, exact
+   key, then the weak initials key), new records are inserted with DBLP-style numbered slugs,
+   and authorships are upserted per (paper, position). A slot whose raw string is unchanged
+   keeps its author, so a later split, merge or claim that re-pointed it survives re-imports.
+4. Category and phrase topics and the per-paper weights are upserted the same way; topic
+   counts move by deltas so a huge category is never recounted.
+5. The maintained aggregates of every touched author are refreshed set-based.
+
+Memory stays bounded: only one batch of records is alive at a time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+
+from papers.ingest import keys
+from papers.ingest.records import AuthorName, PaperRecord, RecordError
+from papers.ingest.topics import (
+    PhraseExtractor,
+    canonical_category,
+    category_name,
+    category_slug,
+    is_category_code,
+    phrase_slug,
+)
+from papers.models import ImportRun, TopicKind
+from researchers.models import Author
+
+__all__ = ["load_records", "BatchLoader", "find_code_url", "content_hash", "ERRORS_CAP"]
+
+# The stored error list is capped so a bad file cannot bloat the row; `failed` counts them all.
+ERRORS_CAP = 500
+# Close collaborators ignore big-collaboration papers: sharing two ATLAS papers with 3,000
+# people does not make each of them a close collaborator, and the pair count would explode.
+CLOSE_COLLAB_MAX_AUTHORS = 50
+CLOSE_COLLAB_MIN_PAPERS = 2
+AUTHOR_TOPICS_KEPT = 20
+MAX_POSITION = 32767  # smallint byline position
+MAX_VARIANTS = 50
+
+ARXIV_ID_RE = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Za-z\-]+)?/\d{7})$")
+_CODE_URL_RE = re.compile(
+    r"(?:https?://)?(?:www\.)?(?:github\.com|gitlab\.com)/[A-Za-z0-9_.\-]+/[A-Za-z0-9_.\-]+(?:/[^\s,;<>\"'{}|\\^`\]]*)?",
+    re.I,
+)
+_TRAILING_PUNCT = ".,;:!?)]}>'\""
+
+
+def find_code_url(*texts: str) -> str:
+    """The first github.com / gitlab.com repository URL in the texts, trailing punctuation cut."""
+    for text in texts:
+        if not text or ("github" not in text.lower() and "gitlab" not in text.lower()):
+            continue
+        match = _CODE_URL_RE.search(text)
+        if match:
+            url = match.group(0).rstrip(_TRAILING_PUNCT)
+            # "(see https://github.com/a/b)" leaves an unbalanced ")" inside the match.
+            while url.count("(") < url.count(")") and url.endswith(")"):
+                url = url[:-1]
+            if not url.lower().startswith("http"):
+                url = "https://" + url
+            return url[:500]
+    return ""
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def content_hash(rec: PaperRecord) -> str:
+    """md5 of the normalised record: equal hashes mean a re-import has nothing to change."""
+    payload = [
+        rec.arxiv_id, rec.version, rec.title, rec.abstract, rec.categories, rec.primary_category,
+        [[v.version, _iso(v.date), v.size] for v in rec.versions], _iso(rec.submitted), _iso(rec.updated),
+        rec.doi, rec.journal_ref, rec.comments, rec.license, rec.report_no, rec.submitter, rec.withdrawn,
+        [[a.raw, a.keyname, a.forenames, a.suffix, a.affiliation, a.is_collaboration, a.orcid] for a in rec.authors],
+    ]
+    return hashlib.md5(json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()).hexdigest()
+
+
+def _clean(text: str | None, limit: int | None = None) -> str:
+    # Postgres text cannot hold NUL; everything else is kept exactly.
+    text = (text or "").replace("\x00", "")
+    return text[:limit] if limit else text
+
+
+def _validate(rec: PaperRecord) -> str | None:
+    if not isinstance(rec, PaperRecord):
+        return f"not a paper record: {type(rec).__name__}"
+    if not rec.arxiv_id or not ARXIV_ID_RE.match(rec.arxiv_id):
+        return f"invalid arXiv id: {rec.arxiv_id!r}"
+    if rec.deleted:
+        return None
+    if not (rec.title or "").strip():
+        return "missing title"
+    if rec.version is not None and not (0 < int(rec.version) < 32768):
+        return f"invalid version: {rec.version!r}"
+    if len(rec.authors) > MAX_POSITION:
+        return f"too many authors ({len(rec.authors)})"
+    return None
+
+
+@dataclass
+class _Existing:
+    id: int
+    content_hash: str
+    version: int
+    versions: list
+    deleted: bool
+
+
+@dataclass
+class BatchStats:
+    seen: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    authors_created: int = 0
+    errors: list = field(default_factory=list)
+
+
+def _merge_versions(stored: list, incoming: PaperRecord) -> list:
+    by_number: dict[int, dict] = {}
+    for item in stored or []:
+        try:
+            by_number[int(item["version"])] = dict(item)
+        except (KeyError, TypeError, ValueError):
+            continue
+    for v in incoming.versions:
+        entry = by_number.get(v.version, {"version": v.version, "date": None, "size": ""})
+        if v.date:
+            entry["date"] = v.date.isoformat()
+        if v.size:
+            entry["size"] = v.size
+        by_number[v.version] = entry
+    return [by_number[k] for k in sorted(by_number)]
+
+
+_STAGING_DDL = """
+CREATE TEMP TABLE IF NOT EXISTS stg_paper (
+    arxiv_id text PRIMARY KEY, version int, versions text, title text, abstract text, categories text[],
+    primary_category text, submitted timestamptz, updated timestamptz, year int, doi text, journal_ref text,
+    comments text, license text, report_no text, submitter text, has_code bool, code_url text, withdrawn bool,
+    authors_count int, content_hash text
+);
+CREATE TEMP TABLE IF NOT EXISTS stg_byline (
+    paper_id bigint, position int, raw_name text, keyname text, forenames text, suffix text, affiliation text,
+    inst_key text, inst_name text, inst_slug text, name_key text, initials_key text, initials_only bool,
+    is_collaboration bool, display_name text, slug_base text, variant text, orcid text,
+    author_id bigint, attribution text, keep bool NOT NULL DEFAULT false,
+    PRIMARY KEY (paper_id, position)
+);
+CREATE TEMP TABLE IF NOT EXISTS stg_ptopic (paper_id bigint, slug text, kind text, name text, code text, weight float8);
+CREATE TEMP TABLE IF NOT EXISTS stg_touched (author_id bigint);
+CREATE TEMP TABLE IF NOT EXISTS stg_changed (author_id bigint);
+CREATE TEMP TABLE IF NOT EXISTS stg_tdelta (topic_id bigint, n int);
+CREATE TEMP TABLE IF NOT EXISTS stg_t (author_id bigint PRIMARY KEY);
+"""
+_STAGING_TABLES = "stg_paper, stg_byline, stg_ptopic, stg_touched, stg_changed, stg_tdelta, stg_t"
+
+_PAPER_COLS = (
+    "arxiv_id, version, versions, title, abstract, categories, primary_category, submitted, updated, year, doi, "
+    "journal_ref, comments, license, report_no, submitter, has_code, code_url, withdrawn, authors_count, content_hash"
+)
+_BYLINE_COLS = (
+    "paper_id, position, raw_name, keyname, forenames, suffix, affiliation, inst_key, inst_name, inst_slug, "
+    "name_key, initials_key, initials_only, is_collaboration, display_name, slug_base, variant, orcid"
+)
+
+
+def _has_author_field(name: str) -> bool:
+    return any(f.name == name for f in Author._meta.concrete_fields)
+
+
+def _author_insert_sql() -> tuple[str, list]:
+    """The column list and SELECT expressions for new Author rows.
+
+    Built from the model so that a field another app adds to Author later gets its Python
+    default here instead of breaking the bulk insert with a NOT NULL violation.
+    """
+    provided = {
+        "display_name": "n.display_name",
+        "name_key": "n.name_key",
+        "initials_key": "n.initials_key",
+        "name_variants": "ARRAY[n.variant]::varchar(300)[]",
+        "slug": "CASE WHEN coalesce(t.mx, 0) + n.rn = 1 THEN n.slug_base "
+        "ELSE n.slug_base || '-' || (coalesce(t.mx, 0) + n.rn) END",
+        "is_collaboration": "n.is_collaboration",
+        "data_changed_at": "now()",
+        "created_at": "now()",
+        "updated_at": "now()",
+    }
+    cols, exprs, params = [], [], []
+    for f in Author._meta.concrete_fields:
+        if f.primary_key:
+            continue
+        cols.append(f.column)
+        if f.column in provided:
+            exprs.append(provided[f.column])
+        else:
+            default = f.get_default() if f.has_default() else None
+            if default is None and not f.null:
+                default = f.get_default()
+            exprs.append("%s")
+            params.append(f.get_db_prep_save(default, connection))
+    return ", ".join(cols), ", ".join(exprs), params
+
+
+class BatchLoader:
+    def __init__(self, *, run: ImportRun):
+        self.run = run
+        self.extractor: PhraseExtractor | None = None
+
+    # -- entry points --------------------------------------------------------------------------
+
+    def fail(self, stats: BatchStats, record_id: str, reason: str) -> None:
+        stats.failed += 1
+        stats.seen += 1
+        if len(self.run.errors) + len(stats.errors) < ERRORS_CAP:
+            stats.errors.append({"record_id": str(record_id)[:100], "reason": str(reason)[:500]})
+
+    def load_batch(self, items: list, *, checkpoint: str | None = None) -> BatchStats:
+        stats = BatchStats()
+        records: dict[str, PaperRecord] = {}
+        for item in items:
+            if isinstance(item, RecordError):
+                self.fail(stats, item.record_id, item.reason)
+                continue
+            reason = _validate(item)
+            if reason:
+                self.fail(stats, getattr(item, "arxiv_id", "?"), reason)
+                continue
+            stats.seen += 1
+            prev = records.get(item.arxiv_id)
+            if prev is not None:
+                # The same paper twice in a batch: the later, higher version wins; the
+                # other one counts as unchanged (it adds nothing the winner lacks).
+                stats.unchanged += 1
+                if (item.version or 0) < (prev.version or 0):
+                    continue
+            records[item.arxiv_id] = item
+        with transaction.atomic():
+            if records:
+                self._load(records, stats)
+            self._save_run(stats, checkpoint)
+        return stats
+
+    # -- the batch -----------------------------------------------------------------------------
+
+    def _load(self, records: dict[str, PaperRecord], stats: BatchStats) -> None:
+        with connection.cursor() as cur:
+            cur.execute(_STAGING_DDL)
+            cur.execute(f"TRUNCATE {_STAGING_TABLES}")
+            cur.execute(
+                "SELECT arxiv_id, id, content_hash, version, versions, deleted FROM papers_paper "
+                "WHERE arxiv_id = ANY(%s)",
+                [list(records)],
+            )
+            existing = {
+                row[0]: _Existing(row[1], row[2], row[3], row[4] if isinstance(row[4], list) else json.loads(row[4] or "[]"), row[5])
+                for row in cur.fetchall()
+            }
+            upserts: list[tuple[PaperRecord, str, list]] = []  # (record, hash, merged versions)
+            version_only: list[tuple[int, int, list]] = []
+            deletes: list[int] = []
+            for arxiv_id, rec in records.items():
+                old = existing.get(arxiv_id)
+                if rec.deleted:
+                    if old is None or old.deleted:
+                        stats.unchanged += 1
+                    else:
+                        deletes.append(old.id)
+                        stats.updated += 1
+                    continue
+                digest = content_hash(rec)
+                if old is None:
+                    upserts.append((rec, digest, _merge_versions([], rec)))
+                    stats.created += 1
+                    continue
+                if old.content_hash == digest and not old.deleted:
+                    stats.unchanged += 1
+                    continue
+                merged = _merge_versions(old.versions, rec)
+                if (rec.version or 1) < (old.version or 1) and not old.deleted:
+                    # An older version arriving late: keep the newer content, learn its dates.
+                    if merged != old.versions:
+                        version_only.append((old.id, old.version, merged))
+                        stats.updated += 1
+                    else:
+                        stats.unchanged += 1
+                    continue
+                upserts.append((rec, digest, merged))
+                stats.updated += 1
+
+            if version_only:
+                cur.execute(
+                    "UPDATE papers_paper p SET versions = v.versions::jsonb, modified_at = now() "
+                    "FROM unnest(%s::bigint[], %s::text[]) AS v(id, versions) WHERE p.id = v.id",
+                    [[v[0] for v in version_only], [json.dumps(v[2]) for v in version_only]],
+                )
+            if deletes:
+                self._mark_deleted(cur, deletes)
+            if upserts:
+                self._upsert_papers(cur, upserts, stats)
+            self._refresh_aggregates(cur)
+
+    def _mark_deleted(self, cur, ids: list[int]) -> None:
+        cur.execute("UPDATE papers_paper SET deleted = true, modified_at = now() WHERE id = ANY(%s)", [ids])
+        cur.execute("INSERT INTO stg_touched SELECT author_id FROM papers_authorship WHERE paper_id = ANY(%s)", [ids])
+        cur.execute("INSERT INTO stg_changed SELECT author_id FROM papers_authorship WHERE paper_id = ANY(%s)", [ids])
+        cur.execute(
+            "WITH del AS (DELETE FROM papers_papertopic WHERE paper_id = ANY(%s) RETURNING topic_id) "
+            "INSERT INTO stg_tdelta SELECT topic_id, -1 FROM del",
+            [ids],
+        )
+
+    def _upsert_papers(self, cur, upserts: list, stats: BatchStats) -> None:
+        with cur.copy(f"COPY stg_paper ({_PAPER_COLS}) FROM STDIN") as copy:
+            for rec, digest, versions in upserts:
+                version = max([rec.version or 1] + [v["version"] for v in versions])
+                submitted = rec.submitted
+                if versions and versions[0].get("version") == 1 and versions[0].get("date"):
+                    submitted = dt.datetime.fromisoformat(versions[0]["date"])
+                updated = rec.updated
+                if updated is None and versions and versions[-1].get("date"):
+                    updated = dt.datetime.fromisoformat(versions[-1]["date"])
+                categories = [_clean(c, 40) for c in rec.categories if c]
+                primary = _clean(rec.primary_category or (categories[0] if categories else ""), 40)
+                code_url = find_code_url(rec.abstract, rec.comments)
+                copy.write_row((
+                    rec.arxiv_id, version, json.dumps(versions), _clean(rec.title), _clean(rec.abstract),
+                    categories, primary, submitted, updated, submitted.year if submitted else None,
+                    _clean(rec.doi, 300), _clean(rec.journal_ref), _clean(rec.comments), _clean(rec.license, 300),
+                    _clean(rec.report_no), _clean(rec.submitter, 300), bool(code_url), code_url,
+                    bool(rec.withdrawn), len(rec.authors), digest,
+                ))
+        # The search vector is built here, in the same statement, so it can never drift from the text.
+        cur.execute(
+            f"""
+            INSERT INTO papers_paper ({_PAPER_COLS}, deleted, search_vector, created_at, modified_at)
+            SELECT arxiv_id, version, versions::jsonb, title, abstract, categories, primary_category, submitted,
+                   updated, year, doi, journal_ref, comments, license, report_no, submitter, has_code, code_url,
+                   withdrawn, authors_count, content_hash, false,
+                   setweight(to_tsvector('english', title), 'A') || setweight(to_tsvector('english', abstract), 'B'),
+                   now(), now()
+            FROM stg_paper
+            ON CONFLICT (arxiv_id) DO UPDATE SET
+                version = EXCLUDED.version, versions = EXCLUDED.versions, title = EXCLUDED.title,
+                abstract = EXCLUDED.abstract, categories = EXCLUDED.categories,
+                primary_category = EXCLUDED.primary_category, submitted = EXCLUDED.submitted,
+                updated = EXCLUDED.updated, year = EXCLUDED.year, doi = EXCLUDED.doi,
+                journal_ref = EXCLUDED.journal_ref, comments = EXCLUDED.comments, license = EXCLUDED.license,
+                report_no = EXCLUDED.report_no, submitter = EXCLUDED.submitter, has_code = EXCLUDED.has_code,
+                code_url = EXCLUDED.code_url, withdrawn = EXCLUDED.withdrawn, deleted = false,
+                authors_count = EXCLUDED.authors_count, search_vector = EXCLUDED.search_vector,
+                content_hash = EXCLUDED.content_hash, modified_at = now()
+            RETURNING arxiv_id, id, (xmax = 0) AS inserted
+            """
+        )
+        ids: dict[str, int] = {}
+        updated_ids: list[int] = []
+        for arxiv_id, pid, inserted in cur.fetchall():
+            ids[arxiv_id] = pid
+            if not inserted:
+                updated_ids.append(pid)
+
+        self._stage_bylines(cur, upserts, ids)
+        if updated_ids:
+            self._retire_old_bylines(cur, updated_ids)
+        stats.authors_created += self._match_authors(cur)
+        self._write_authorships(cur)
+        self._write_topics(cur, upserts, ids, updated_ids)
+
+    # -- bylines and authors ---------------------------------------------------------------------
+
+    def _stage_bylines(self, cur, upserts: list, ids: dict[str, int]) -> None:
+        with cur.copy(f"COPY stg_byline ({_BYLINE_COLS}) FROM STDIN") as copy:
+            for rec, _digest, _versions in upserts:
+                pid = ids[rec.arxiv_id]
+                for position, a in enumerate(rec.authors):
+                    copy.write_row(self._byline_row(pid, position, a))
+
+    @staticmethod
+    def _byline_row(pid: int, position: int, a: AuthorName) -> tuple:
+        keyname = _clean(a.keyname).strip()
+        forenames = "" if a.is_collaboration else _clean(a.forenames).strip()
+        if not keyname:  # a byline with nothing but forenames: treat the whole as the surname
+            keyname, forenames = forenames or _clean(a.raw).strip() or "Unknown", ""
+        display = keys.display_name(keyname, forenames, "" if a.is_collaboration else _clean(a.suffix))
+        affiliation = _clean(a.affiliation).strip()
+        inst_key = keys.institution_key(affiliation) if affiliation else ""
+        return (
+            pid, position, _clean(a.raw), keyname[:300], forenames[:300], _clean(a.suffix, 40), affiliation,
+            inst_key, affiliation[:500] if inst_key else "", keys.slug_base(affiliation, max_length=180,
+                                                                            fallback="institution") if inst_key else "",
+            keys.name_key(keyname, forenames), keys.initials_key(keyname, forenames),
+            keys.is_initials_only(forenames), bool(a.is_collaboration), display, keys.slug_base(display), display,
+            (a.orcid or "").strip()[:19],
+        )
+
+    def _retire_old_bylines(self, cur, updated_ids: list[int]) -> None:
+        # Every author of an updated paper may see its year or topics move.
+        cur.execute("INSERT INTO stg_touched SELECT author_id FROM papers_authorship WHERE paper_id = ANY(%s)",
+                    [updated_ids])
+        # A slot whose raw string is unchanged keeps its author and attribution: a claim,
+        # split or merge that re-pointed it must survive a re-import.
+        cur.execute(
+            """
+            UPDATE stg_byline b SET author_id = a.author_id, attribution = a.attribution, keep = true
+            FROM papers_authorship a
+            WHERE a.paper_id = b.paper_id AND a.position = b.position AND a.raw_name = b.raw_name
+              AND a.paper_id = ANY(%s)
+            """,
+            [updated_ids],
+        )
+        cur.execute(
+            """
+            INSERT INTO stg_changed
+            SELECT a.author_id FROM papers_authorship a
+            LEFT JOIN stg_byline b ON b.paper_id = a.paper_id AND b.position = a.position
+            WHERE a.paper_id = ANY(%s) AND b.keep IS NOT TRUE
+            """,
+            [updated_ids],
+        )
+        cur.execute(
+            """
+            DELETE FROM papers_authorship a WHERE a.paper_id = ANY(%s)
+              AND NOT EXISTS (SELECT 1 FROM stg_byline b WHERE b.paper_id = a.paper_id AND b.position = a.position)
+            """,
+            [updated_ids],
+        )
+
+    @staticmethod
+    def _exact_match_sql() -> str:
+        # A record merged into another forwards its bylines to the survivor; live records win.
+        merged = "merged_into_id" if _has_author_field("merged_into") else "id * NULL"
+        return f"""
+        UPDATE stg_byline b SET author_id = m.id, attribution = 'name'
+        FROM (
+            SELECT DISTINCT ON (a.name_key, a.is_collaboration) coalesce(a.{merged}, a.id) AS id, a.name_key,
+                   a.is_collaboration
+            FROM (SELECT DISTINCT name_key FROM stg_byline WHERE author_id IS NULL) k
+            JOIN researchers_author a ON a.name_key = k.name_key
+            ORDER BY a.name_key, a.is_collaboration, (a.{merged} IS NOT NULL), a.id
+        ) m
+        WHERE b.author_id IS NULL AND m.name_key = b.name_key AND m.is_collaboration = b.is_collaboration
+        """
+
+    @staticmethod
+    def _weak_match_sql() -> str:
+        # An initials-only byline ("J. Smith") joins the one record with that surname and first
+        # initial, and only when there is exactly one: two candidates mean we cannot tell.
+        live = "AND a.merged_into_id IS NULL" if _has_author_field("merged_into") else ""
+        return f"""
+        UPDATE stg_byline b SET author_id = m.id, attribution = 'initials'
+        FROM (
+            SELECT a.initials_key, min(a.id) AS id
+            FROM (SELECT DISTINCT initials_key FROM stg_byline WHERE author_id IS NULL AND initials_only) k
+            JOIN researchers_author a ON a.initials_key = k.initials_key
+            WHERE NOT a.is_collaboration {live}
+            GROUP BY a.initials_key HAVING count(*) = 1
+        ) m
+        WHERE b.author_id IS NULL AND b.initials_only AND NOT b.is_collaboration AND m.initials_key = b.initials_key
+        """
+
+    def _create_authors(self, cur, where: str) -> int:
+        cols, exprs, params = _author_insert_sql()
+        # Slugs: "zechun-liu", then "-2", "-3" … after the highest number already taken for that
+        # base. The ~>=~ / ~<~ range uses the slug's varchar_pattern_ops index.
+        cur.execute(
+            f"""
+            WITH cand AS (
+                SELECT DISTINCT ON (name_key, is_collaboration)
+                       name_key, is_collaboration, initials_key, display_name, slug_base, variant
+                FROM stg_byline WHERE author_id IS NULL AND {where}
+                ORDER BY name_key, is_collaboration, paper_id, position
+            ), n AS (
+                SELECT cand.*, row_number() OVER (PARTITION BY slug_base ORDER BY name_key, is_collaboration) AS rn
+                FROM cand
+            ), t AS (
+                SELECT bases.slug_base, greatest(exact.mx, numbered.mx) AS mx
+                FROM (SELECT DISTINCT slug_base FROM cand) bases
+                LEFT JOIN LATERAL (
+                    SELECT 1 AS mx FROM researchers_author a WHERE a.slug = bases.slug_base
+                ) exact ON true
+                LEFT JOIN LATERAL (
+                    SELECT max(substring(a.slug FROM '-([0-9]+)$')::int) AS mx FROM researchers_author a
+                    WHERE a.slug ~>=~ (bases.slug_base || '-') AND a.slug ~<~ (bases.slug_base || '.')
+                      AND a.slug ~ ('^' || bases.slug_base || '-[0-9]+$')
+                ) numbered ON true
+            )
+            INSERT INTO researchers_author ({cols})
+            SELECT {exprs} FROM n LEFT JOIN t ON t.slug_base = n.slug_base
+            """,
+            params,
+        )
+        return cur.rowcount
+
+    def _match_authors(self, cur) -> int:
+        cur.execute("ANALYZE stg_byline")
+        cur.execute(
+            """
+            UPDATE stg_byline b SET author_id = a.id, attribution = 'orcid'
+            FROM researchers_author a WHERE b.author_id IS NULL AND b.orcid <> '' AND a.orcid = b.orcid
+            """
+        )
+        cur.execute(self._exact_match_sql())
+        created = self._create_authors(cur, "NOT initials_only")
+        if created:
+            cur.execute(self._exact_match_sql())
+        cur.execute(self._weak_match_sql())
+        more = self._create_authors(cur, "true")
+        if more:
+            cur.execute(self._exact_match_sql())
+        # Name-only matches onto an owned record wait for the owner's review, unless the owner
+        # chose to accept them automatically.
+        cur.execute(
+            """
+            UPDATE stg_byline b SET attribution = 'pending'
+            FROM researchers_author a
+            WHERE a.id = b.author_id AND NOT b.keep AND b.attribution IN ('name', 'initials')
+              AND a.owner_id IS NOT NULL AND NOT a.auto_accept_name_matches
+            """
+        )
+        # New ORCIDs go onto records that have none yet, once per ORCID.
+        cur.execute(
+            """
+            UPDATE researchers_author a SET orcid = o.orcid
+            FROM (SELECT DISTINCT ON (orcid) orcid, author_id FROM stg_byline
+                  WHERE orcid <> '' AND NOT keep ORDER BY orcid, author_id) o
+            WHERE a.id = o.author_id AND a.orcid IS NULL
+              AND NOT EXISTS (SELECT 1 FROM researchers_author x WHERE x.orcid = o.orcid)
+            """
+        )
+        return created + more
+
+    def _write_authorships(self, cur) -> None:
+        cur.execute(
+            """
+            INSERT INTO papers_institution (name, key, slug, authorships_count)
+            SELECT DISTINCT ON (inst_key) inst_name, inst_key, inst_slug, 0 FROM stg_byline b
+            WHERE inst_key <> '' AND NOT EXISTS (SELECT 1 FROM papers_institution i WHERE i.key = b.inst_key)
+            ORDER BY inst_key
+            ON CONFLICT DO NOTHING
+            """
+        )
+        # Two different institutions whose names slugify alike: the second gets a hash suffix.
+        cur.execute(
+            """
+            INSERT INTO papers_institution (name, key, slug, authorships_count)
+            SELECT DISTINCT ON (inst_key) inst_name, inst_key, inst_slug || '-' || left(md5(inst_key), 8), 0
+            FROM stg_byline b
+            WHERE inst_key <> '' AND NOT EXISTS (SELECT 1 FROM papers_institution i WHERE i.key = b.inst_key)
+            ORDER BY inst_key
+            ON CONFLICT DO NOTHING
+            """
+        )
+        cur.execute(
+            """
+            INSERT INTO papers_authorship (paper_id, author_id, position, raw_name, keyname, forenames, suffix,
+                                           affiliation, institution_id, attribution)
+            SELECT b.paper_id, b.author_id, b.position, b.raw_name, b.keyname, b.forenames, b.suffix,
+                   b.affiliation, i.id, b.attribution
+            FROM stg_byline b LEFT JOIN papers_institution i ON b.inst_key <> '' AND i.key = b.inst_key
+            ON CONFLICT (paper_id, position) DO UPDATE SET
+                author_id = EXCLUDED.author_id, raw_name = EXCLUDED.raw_name, keyname = EXCLUDED.keyname,
+                forenames = EXCLUDED.forenames, suffix = EXCLUDED.suffix, affiliation = EXCLUDED.affiliation,
+                institution_id = EXCLUDED.institution_id, attribution = EXCLUDED.attribution
+            WHERE (papers_authorship.author_id, papers_authorship.raw_name, papers_authorship.keyname,
+                   papers_authorship.forenames, papers_authorship.suffix, papers_authorship.affiliation,
+                   papers_authorship.institution_id, papers_authorship.attribution)
+                  IS DISTINCT FROM (EXCLUDED.author_id, EXCLUDED.raw_name, EXCLUDED.keyname, EXCLUDED.forenames,
+                   EXCLUDED.suffix, EXCLUDED.affiliation, EXCLUDED.institution_id, EXCLUDED.attribution)
+            """
+        )
+        cur.execute("INSERT INTO stg_touched SELECT author_id FROM stg_byline")
+        cur.execute("INSERT INTO stg_changed SELECT author_id FROM stg_byline WHERE NOT keep")
+        cur.execute(
+            f"""
+            UPDATE researchers_author a
+            SET name_variants = (SELECT array_agg(DISTINCT v ORDER BY v) FROM unnest(a.name_variants || n.vs) v)
+                                [1:{MAX_VARIANTS}]
+            FROM (SELECT author_id, array_agg(DISTINCT variant)::varchar(300)[] AS vs
+                  FROM stg_byline WHERE NOT keep GROUP BY author_id) n
+            WHERE a.id = n.author_id AND NOT (n.vs <@ a.name_variants)
+              AND cardinality(a.name_variants) < {MAX_VARIANTS}
+            """
+        )
+        cur.execute(
+            """
+            UPDATE papers_institution i SET authorships_count = c.n
+            FROM (SELECT a.institution_id, count(*) AS n FROM papers_authorship a
+                  WHERE a.institution_id IN (SELECT i2.id FROM papers_institution i2
+                                             WHERE i2.key IN (SELECT inst_key FROM stg_byline WHERE inst_key <> ''))
+                  GROUP BY a.institution_id) c
+            WHERE i.id = c.institution_id AND i.authorships_count <> c.n
+            """
+        )
+
+    # -- topics ------------------------------------------------------------------------------
+
+    def _phrase_extractor(self, cur) -> PhraseExtractor:
+        if self.extractor is None:
+            cur.execute("SELECT name FROM papers_topic WHERE kind = %s", [TopicKind.PHRASE])
+            self.extractor = PhraseExtractor(known=(row[0] for row in cur.fetchall()))
+        return self.extractor
+
+    def _write_topics(self, cur, upserts: list, ids: dict[str, int], updated_ids: list[int]) -> None:
+        extractor = self._phrase_extractor(cur)
+        phrases = extractor.extract([(rec.title, rec.abstract) for rec, _d, _v in upserts])
+        new_phrases: set[str] = set()
+        with cur.copy("COPY stg_ptopic (paper_id, slug, kind, name, code, weight) FROM STDIN") as copy:
+            for (rec, _d, _v), chosen in zip(upserts, phrases, strict=True):
+                pid = ids[rec.arxiv_id]
+                primary = canonical_category(rec.primary_category or (rec.categories[0] if rec.categories else ""))
+                seen_codes = set()
+                for code in [primary, *map(canonical_category, rec.categories)]:
+                    if not code or code in seen_codes or not is_category_code(code):
+                        continue
+                    seen_codes.add(code)
+                    copy.write_row((pid, category_slug(code), TopicKind.CATEGORY, category_name(code), code,
+                                    1.0 if code == primary else 0.5))
+                for phrase, weight in chosen:
+                    slug = phrase_slug(phrase)
+                    if slug:
+                        copy.write_row((pid, slug, TopicKind.PHRASE, phrase[:200], None, weight))
+                        new_phrases.add(phrase)
+        extractor.known.update(new_phrases)
+        cur.execute(
+            """
+            INSERT INTO papers_topic (kind, name, slug, code, description, papers_count)
+            SELECT DISTINCT ON (slug) kind, name, slug, code, '', 0 FROM stg_ptopic s
+            WHERE NOT EXISTS (SELECT 1 FROM papers_topic t WHERE t.slug = s.slug)
+            ORDER BY slug
+            ON CONFLICT DO NOTHING
+            """
+        )
+        if updated_ids:
+            cur.execute(
+                "WITH del AS (DELETE FROM papers_papertopic WHERE paper_id = ANY(%s) RETURNING topic_id) "
+                "INSERT INTO stg_tdelta SELECT topic_id, -1 FROM del",
+                [updated_ids],
+            )
+        cur.execute(
+            """
+            WITH ins AS (
+                INSERT INTO papers_papertopic (paper_id, topic_id, weight)
+                SELECT DISTINCT ON (s.paper_id, t.id) s.paper_id, t.id, s.weight
+                FROM stg_ptopic s JOIN papers_topic t ON t.slug = s.slug
+                ORDER BY s.paper_id, t.id, s.weight DESC
+                ON CONFLICT (paper_id, topic_id) DO UPDATE SET weight = EXCLUDED.weight
+                RETURNING topic_id, (xmax = 0) AS inserted
+            )
+            INSERT INTO stg_tdelta SELECT topic_id, 1 FROM ins WHERE inserted
+            """
+        )
+
+    # -- aggregates --------------------------------------------------------------------------
+
+    def _refresh_aggregates(self, cur) -> None:
+        cur.execute(
+            """
+            UPDATE papers_topic t SET papers_count = greatest(0, t.papers_count + d.n)
+            FROM (SELECT topic_id, sum(n)::int AS n FROM stg_tdelta GROUP BY topic_id HAVING sum(n) <> 0) d
+            WHERE t.id = d.topic_id
+            """
+        )
+        # Pending authorships (name matches awaiting an owner's review) count for nobody yet,
+        # exactly as in researchers.services.aggregates.
+        cur.execute("INSERT INTO stg_t SELECT DISTINCT author_id FROM stg_touched ON CONFLICT DO NOTHING")
+        cur.execute("ANALYZE stg_t")
+        # The author topics first: topics_count below is derived from them.
+        cur.execute("DELETE FROM papers_authortopic WHERE author_id IN (SELECT author_id FROM stg_t)")
+        cur.execute(
+            f"""
+            INSERT INTO papers_authortopic (author_id, topic_id, weight, papers_count)
+            SELECT author_id, topic_id, w / sum(w) OVER (PARTITION BY author_id), n FROM (
+                SELECT a.author_id, pt.topic_id, sum(pt.weight) AS w, count(DISTINCT a.paper_id)::int AS n,
+                       row_number() OVER (PARTITION BY a.author_id ORDER BY sum(pt.weight) DESC, pt.topic_id) AS rk
+                FROM stg_t t
+                JOIN papers_authorship a ON a.author_id = t.author_id AND a.attribution <> 'pending'
+                JOIN papers_paper p ON p.id = a.paper_id AND NOT p.deleted
+                JOIN papers_papertopic pt ON pt.paper_id = a.paper_id
+                GROUP BY a.author_id, pt.topic_id
+            ) s WHERE rk <= {AUTHOR_TOPICS_KEPT}
+            """
+        )
+        # One UPDATE for every maintained column: each author row is rewritten at most once per
+        # batch (every rewrite also touches its indexes, the trigram one included).
+        # A topic counts for an author once it recurs across their works (or, for a one-paper
+        # author, when it is a topic of that paper): "8 topics for 15 works", not 60.
+        # data_changed_at is the watermark graph slices and trust scores compare against.
+        cur.execute(
+            f"""
+            WITH w AS (
+                SELECT t.author_id, count(DISTINCT p.id)::int AS works, min(p.year) AS fy, max(p.year) AS ly,
+                       (array_agg(a.affiliation ORDER BY p.submitted DESC NULLS LAST, p.id DESC)
+                            FILTER (WHERE a.affiliation <> '' AND p.id IS NOT NULL))[1] AS aff
+                FROM stg_t t
+                LEFT JOIN papers_authorship a ON a.author_id = t.author_id AND a.attribution <> 'pending'
+                LEFT JOIN papers_paper p ON p.id = a.paper_id AND NOT p.deleted
+                GROUP BY t.author_id
+            ), c AS (
+                SELECT author_id, count(*)::int AS n FROM (
+                    SELECT a1.author_id, a2.author_id AS coauthor
+                    FROM stg_t t1
+                    JOIN papers_authorship a1 ON a1.author_id = t1.author_id AND a1.attribution <> 'pending'
+                    JOIN papers_paper p ON p.id = a1.paper_id AND NOT p.deleted
+                                        AND p.authors_count <= {CLOSE_COLLAB_MAX_AUTHORS}
+                    JOIN papers_authorship a2 ON a2.paper_id = a1.paper_id AND a2.author_id <> a1.author_id
+                                              AND a2.attribution <> 'pending'
+                    GROUP BY a1.author_id, a2.author_id
+                    HAVING count(DISTINCT a1.paper_id) >= {CLOSE_COLLAB_MIN_PAPERS}
+                ) pairs GROUP BY author_id
+            ), tc AS (
+                SELECT at.author_id, count(*)::int AS n FROM papers_authortopic at
+                JOIN w ON w.author_id = at.author_id
+                WHERE at.papers_count >= least(2, greatest(w.works, 1))
+                GROUP BY at.author_id
+            ), ch AS (SELECT DISTINCT author_id FROM stg_changed)
+            UPDATE researchers_author r SET
+                works_count = w.works, first_year = w.fy, last_year = w.ly,
+                affiliation = CASE WHEN r.owner_id IS NULL AND w.aff IS NOT NULL THEN left(w.aff, 300)
+                                   ELSE r.affiliation END,
+                close_collaborators_count = coalesce(c.n, 0),
+                topics_count = coalesce(tc.n, 0),
+                data_changed_at = CASE WHEN ch.author_id IS NOT NULL THEN statement_timestamp()
+                                       ELSE r.data_changed_at END,
+                updated_at = statement_timestamp()
+            FROM w LEFT JOIN c ON c.author_id = w.author_id LEFT JOIN tc ON tc.author_id = w.author_id
+                   LEFT JOIN ch ON ch.author_id = w.author_id
+            WHERE r.id = w.author_id
+              AND (ch.author_id IS NOT NULL
+                   OR (r.works_count, r.first_year, r.last_year, r.close_collaborators_count, r.topics_count)
+                      IS DISTINCT FROM (w.works, w.fy, w.ly, coalesce(c.n, 0), coalesce(tc.n, 0))
+                   OR (r.owner_id IS NULL AND w.aff IS NOT NULL AND r.affiliation <> left(w.aff, 300)))
+            """
+        )
+
+    # -- the run row -----------------------------------------------------------------------------
+
+    def _save_run(self, stats: BatchStats, checkpoint: str | None) -> None:
+        run = self.run
+        run.seen += stats.seen
+        run.created += stats.created
+        run.updated += stats.updated
+        run.unchanged += stats.unchanged
+        run.failed += stats.failed
+        run.authors_created += stats.authors_created
+        fields = ["seen", "created", "updated", "unchanged", "failed", "authors_created"]
+        if stats.errors:
+            run.errors = [*run.errors, *stats.errors][:ERRORS_CAP]
+            fields.append("errors")
+        if checkpoint is not None:
+            run.checkpoint = checkpoint
+            fields.append("checkpoint")
+        run.save(update_fields=fields)
+
+
+def _batches(records: Iterable, size: int) -> Iterator[tuple[list, BaseException | None]]:
+    """Batches of ``size`` items; a source that breaks mid-way yields its last good batch
+    together with the exception, so the good records are committed before it propagates."""
+    batch: list = []
+    iterator = iter(records)
+    while True:
+        try:
+            item = next(iterator)
+        except StopIteration:
+            break
+        except Exception as exc:  # file-level fault in the source: keep what was read
+            yield batch, exc
+            return
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch, None
+            batch = []
+    if batch:
+        yield batch, None
+
+
+def load_records(
+    records: Iterable[PaperRecord | RecordError], *, run: ImportRun, batch_size: int = 2000, on_batch=None
+) -> None:
+    """Load parsed records under ``run`` in batches, one transaction each (see module doc).
+
+    A source error raised by ``records`` propagates after the records read before it are
+    committed. ``on_batch(stats)`` is called after each committed batch (progress bars).
+    """
+    loader = BatchLoader(run=run)
+    for batch, error in _batches(records, max(1, batch_size)):
+        if batch:
+            stats = loader.load_batch(batch)
+            if on_batch:
+                on_batch(stats)
+        if error is not None:
+            raise error

@@ -1,0 +1,508 @@
+"""Topics: arXiv categories with their human names, and phrase topics from titles and abstracts.
+
+Phrase topics come from scikit-learn TF-IDF over noun-phrase-like n-grams. Without a POS
+tagger (far too slow for millions of abstracts) a "noun phrase" is approximated by cutting
+the text at stopwords, verbs of academic prose, punctuation and numbers, then keeping 1-3
+word n-grams inside each chunk that pass a few shape rules (no adverbs, no adjective at the
+end, no generic single words). The cutting is one compiled regex, so it runs in C.
+
+The vocabulary is the set of phrase topics already in the database, plus phrases that recur
+within the batch being loaded (document frequency ≥ ``min_df``): a phrase must be seen
+in several papers before it becomes a topic, which keeps one-off noise out, and once it is
+a topic it is recognised in every later batch.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+from django.utils.text import slugify
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+
+# Every arXiv category, current and legacy (pre-2009 archives still appear in old records).
+# Names as arXiv's taxonomy page prints them.
+CATEGORY_NAMES: dict[str, str] = {
+    # Computer Science
+    "cs.AI": "Artificial Intelligence",
+    "cs.AR": "Hardware Architecture",
+    "cs.CC": "Computational Complexity",
+    "cs.CE": "Computational Engineering, Finance, and Science",
+    "cs.CG": "Computational Geometry",
+    "cs.CL": "Computation and Language",
+    "cs.CR": "Cryptography and Security",
+    "cs.CV": "Computer Vision and Pattern Recognition",
+    "cs.CY": "Computers and Society",
+    "cs.DB": "Databases",
+    "cs.DC": "Distributed, Parallel, and Cluster Computing",
+    "cs.DL": "Digital Libraries",
+    "cs.DM": "Discrete Mathematics",
+    "cs.DS": "Data Structures and Algorithms",
+    "cs.ET": "Emerging Technologies",
+    "cs.FL": "Formal Languages and Automata Theory",
+    "cs.GL": "General Literature",
+    "cs.GR": "Graphics",
+    "cs.GT": "Computer Science and Game Theory",
+    "cs.HC": "Human-Computer Interaction",
+    "cs.IR": "Information Retrieval",
+    "cs.IT": "Information Theory",
+    "cs.LG": "Machine Learning",
+    "cs.LO": "Logic in Computer Science",
+    "cs.MA": "Multiagent Systems",
+    "cs.MM": "Multimedia",
+    "cs.MS": "Mathematical Software",
+    "cs.NA": "Numerical Analysis",
+    "cs.NE": "Neural and Evolutionary Computing",
+    "cs.NI": "Networking and Internet Architecture",
+    "cs.OH": "Other Computer Science",
+    "cs.OS": "Operating Systems",
+    "cs.PF": "Performance",
+    "cs.PL": "Programming Languages",
+    "cs.RO": "Robotics",
+    "cs.SC": "Symbolic Computation",
+    "cs.SD": "Sound",
+    "cs.SE": "Software Engineering",
+    "cs.SI": "Social and Information Networks",
+    "cs.SY": "Systems and Control",
+    # Economics
+    "econ.EM": "Econometrics",
+    "econ.GN": "General Economics",
+    "econ.TH": "Theoretical Economics",
+    # Electrical Engineering and Systems Science
+    "eess.AS": "Audio and Speech Processing",
+    "eess.IV": "Image and Video Processing",
+    "eess.SP": "Signal Processing",
+    "eess.SY": "Systems and Control",
+    # Mathematics
+    "math.AC": "Commutative Algebra",
+    "math.AG": "Algebraic Geometry",
+    "math.AP": "Analysis of PDEs",
+    "math.AT": "Algebraic Topology",
+    "math.CA": "Classical Analysis and ODEs",
+    "math.CO": "Combinatorics",
+    "math.CT": "Category Theory",
+    "math.CV": "Complex Variables",
+    "math.DG": "Differential Geometry",
+    "math.DS": "Dynamical Systems",
+    "math.FA": "Functional Analysis",
+    "math.GM": "General Mathematics",
+    "math.GN": "General Topology",
+    "math.GR": "Group Theory",
+    "math.GT": "Geometric Topology",
+    "math.HO": "History and Overview",
+    "math.IT": "Information Theory",
+    "math.KT": "K-Theory and Homology",
+    "math.LO": "Logic",
+    "math.MG": "Metric Geometry",
+    "math.MP": "Mathematical Physics",
+    "math.NA": "Numerical Analysis",
+    "math.NT": "Number Theory",
+    "math.OA": "Operator Algebras",
+    "math.OC": "Optimization and Control",
+    "math.PR": "Probability",
+    "math.QA": "Quantum Algebra",
+    "math.RA": "Rings and Algebras",
+    "math.RT": "Representation Theory",
+    "math.SG": "Symplectic Geometry",
+    "math.SP": "Spectral Theory",
+    "math.ST": "Statistics Theory",
+    # Physics: astrophysics
+    "astro-ph": "Astrophysics",
+    "astro-ph.CO": "Cosmology and Nongalactic Astrophysics",
+    "astro-ph.EP": "Earth and Planetary Astrophysics",
+    "astro-ph.GA": "Astrophysics of Galaxies",
+    "astro-ph.HE": "High Energy Astrophysical Phenomena",
+    "astro-ph.IM": "Instrumentation and Methods for Astrophysics",
+    "astro-ph.SR": "Solar and Stellar Astrophysics",
+    # Physics: condensed matter
+    "cond-mat": "Condensed Matter",
+    "cond-mat.dis-nn": "Disordered Systems and Neural Networks",
+    "cond-mat.mes-hall": "Mesoscale and Nanoscale Physics",
+    "cond-mat.mtrl-sci": "Materials Science",
+    "cond-mat.other": "Other Condensed Matter",
+    "cond-mat.quant-gas": "Quantum Gases",
+    "cond-mat.soft": "Soft Condensed Matter",
+    "cond-mat.stat-mech": "Statistical Mechanics",
+    "cond-mat.str-el": "Strongly Correlated Electrons",
+    "cond-mat.supr-con": "Superconductivity",
+    # Physics: single-archive subjects
+    "gr-qc": "General Relativity and Quantum Cosmology",
+    "hep-ex": "High Energy Physics - Experiment",
+    "hep-lat": "High Energy Physics - Lattice",
+    "hep-ph": "High Energy Physics - Phenomenology",
+    "hep-th": "High Energy Physics - Theory",
+    "math-ph": "Mathematical Physics",
+    "nucl-ex": "Nuclear Experiment",
+    "nucl-th": "Nuclear Theory",
+    "quant-ph": "Quantum Physics",
+    # Physics: nonlinear sciences
+    "nlin.AO": "Adaptation and Self-Organizing Systems",
+    "nlin.CD": "Chaotic Dynamics",
+    "nlin.CG": "Cellular Automata and Lattice Gases",
+    "nlin.PS": "Pattern Formation and Solitons",
+    "nlin.SI": "Exactly Solvable and Integrable Systems",
+    # Physics: physics archive
+    "physics.acc-ph": "Accelerator Physics",
+    "physics.ao-ph": "Atmospheric and Oceanic Physics",
+    "physics.app-ph": "Applied Physics",
+    "physics.atm-clus": "Atomic and Molecular Clusters",
+    "physics.atom-ph": "Atomic Physics",
+    "physics.bio-ph": "Biological Physics",
+    "physics.chem-ph": "Chemical Physics",
+    "physics.class-ph": "Classical Physics",
+    "physics.comp-ph": "Computational Physics",
+    "physics.data-an": "Data Analysis, Statistics and Probability",
+    "physics.ed-ph": "Physics Education",
+    "physics.flu-dyn": "Fluid Dynamics",
+    "physics.gen-ph": "General Physics",
+    "physics.geo-ph": "Geophysics",
+    "physics.hist-ph": "History and Philosophy of Physics",
+    "physics.ins-det": "Instrumentation and Detectors",
+    "physics.med-ph": "Medical Physics",
+    "physics.optics": "Optics",
+    "physics.plasm-ph": "Plasma Physics",
+    "physics.pop-ph": "Popular Physics",
+    "physics.soc-ph": "Physics and Society",
+    "physics.space-ph": "Space Physics",
+    # Quantitative Biology
+    "q-bio": "Quantitative Biology",
+    "q-bio.BM": "Biomolecules",
+    "q-bio.CB": "Cell Behavior",
+    "q-bio.GN": "Genomics",
+    "q-bio.MN": "Molecular Networks",
+    "q-bio.NC": "Neurons and Cognition",
+    "q-bio.OT": "Other Quantitative Biology",
+    "q-bio.PE": "Populations and Evolution",
+    "q-bio.QM": "Quantitative Methods",
+    "q-bio.SC": "Subcellular Processes",
+    "q-bio.TO": "Tissues and Organs",
+    # Quantitative Finance
+    "q-fin.CP": "Computational Finance",
+    "q-fin.EC": "Economics",
+    "q-fin.GN": "General Finance",
+    "q-fin.MF": "Mathematical Finance",
+    "q-fin.PM": "Portfolio Management",
+    "q-fin.PR": "Pricing of Securities",
+    "q-fin.RM": "Risk Management",
+    "q-fin.ST": "Statistical Finance",
+    "q-fin.TR": "Trading and Market Microstructure",
+    # Statistics
+    "stat.AP": "Applications",
+    "stat.CO": "Computation",
+    "stat.ME": "Methodology",
+    "stat.ML": "Machine Learning (Statistics)",
+    "stat.OT": "Other Statistics",
+    "stat.TH": "Statistics Theory",
+    # Legacy archives, merged into the ones above but still on old records.
+    "acc-phys": "Accelerator Physics",
+    "adap-org": "Adaptation, Noise, and Self-Organizing Systems",
+    "alg-geom": "Algebraic Geometry",
+    "ao-sci": "Atmospheric-Oceanic Sciences",
+    "atom-ph": "Atomic, Molecular and Optical Physics",
+    "bayes-an": "Bayesian Analysis",
+    "chao-dyn": "Chaotic Dynamics",
+    "chem-ph": "Chemical Physics",
+    "cmp-lg": "Computation and Language",
+    "comp-gas": "Cellular Automata and Lattice Gases",
+    "dg-ga": "Differential Geometry",
+    "funct-an": "Functional Analysis",
+    "mtrl-th": "Materials Theory",
+    "patt-sol": "Pattern Formation and Solitons",
+    "plasm-ph": "Plasma Physics",
+    "q-alg": "Quantum Algebra and Topology",
+    "solv-int": "Exactly Solvable and Integrable Systems",
+    "supr-con": "Superconductivity",
+    "math": "Mathematics",
+    "physics": "Physics",
+    "cs": "Computer Science",
+    "nlin": "Nonlinear Sciences",
+}
+
+# The group name is what makes a bare code readable when arXiv adds a category this map
+# does not know yet ("cs.XX" → "Computer Science (cs.XX)"), never the bare code alone.
+_ARCHIVE_NAMES = {
+    "cs": "Computer Science", "econ": "Economics", "eess": "Electrical Engineering and Systems Science",
+    "math": "Mathematics", "astro-ph": "Astrophysics", "cond-mat": "Condensed Matter", "nlin": "Nonlinear Sciences",
+    "physics": "Physics", "q-bio": "Quantitative Biology", "q-fin": "Quantitative Finance", "stat": "Statistics",
+}
+
+# arXiv lists both codes of an aliased pair on a paper; one topic stands for both.
+CATEGORY_ALIASES = {
+    "math.MP": "math-ph",
+    "cs.IT": "math.IT",
+    "cs.NA": "math.NA",
+    "cs.SY": "eess.SY",
+    "math.ST": "stat.TH",
+    "q-fin.EC": "econ.GN",
+}
+
+_CATEGORY_CODE = re.compile(r"^[a-z][a-z-]*(?:\.[A-Za-z-]+)?$")
+
+
+def is_category_code(code: str) -> bool:
+    return bool(_CATEGORY_CODE.match(code))
+
+
+def canonical_category(code: str) -> str:
+    return CATEGORY_ALIASES.get(code, code)
+
+
+def category_name(code: str) -> str:
+    """The human name of an arXiv category: cs.LG → "Machine Learning"."""
+    if code in CATEGORY_NAMES:
+        return CATEGORY_NAMES[code]
+    archive = code.split(".", 1)[0]
+    return f"{_ARCHIVE_NAMES.get(archive, archive)} ({code})"
+
+
+def category_slug(code: str) -> str:
+    """cs.LG → "cs-lg", hep-th → "hep-th": stable, and distinct from phrase slugs."""
+    return slugify(code.replace(".", "-"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Phrase topics
+
+# Words that end a candidate phrase: function words, the verbs and hedges of academic prose,
+# and evaluative adjectives that never belong to a topic's name.
+_ACADEMIC_BREAKS = """
+paper papers article letter note thesis work works propose proposes proposed proposing present presents presented
+show shows shown showed showing demonstrate demonstrates demonstrated introduce introduces introduced study
+studies studied investigate investigates investigated consider considers considered use uses used using based
+obtain obtains obtained find finds found provide provides provided allow allows allowed achieve achieves achieved
+improve improves improved derive derives derived describe describes described discuss discusses discussed
+develop develops developed compute computed calculate calculated perform performs performed apply applies applied
+explore explores explored analyze analyzes analyzed analyse analysed examine examined report reports reported
+new novel recent recently different various several existing given general specific particular simple simpler
+important significant significantly large larger largest small smaller smallest high higher highest low lower lowest
+good better best first second third also however thus therefore hence well able main key various previous previously
+respectively various furthermore moreover addition additionally whereas while via without within across among
+state-of-the-art art end-to-end compared comparison outperforms outperform outperforming existing effective efficient
+efficiently robust strong stronger simple recent popular typical typically usually generally often widely commonly
+leads lead leading yields yield yielding enables enable enabling makes make making takes take taking gives give
+giving called known due possible possibly potentially likely able unable needed need needs require requires required
+remains remain remaining appears appear suggest suggests suggested indicate indicates indicated confirm confirms
+et al i.e e.g eg ie etc vs cf fig figs table tables section sections eq eqs ref refs arxiv preprint version
+one two three four five six seven eight nine ten single multiple many much more most less least few fewer
+here there this these those such same other others another certain whole entire full fully total overall
+predict predicts predicted agree agrees agreed evaluate evaluates evaluated estimate estimates estimated
+exact exactly underlying corresponding respective relevant related associated possible means mean lies lie
+discussed argue argues argued establish establishes established prove proves proved determine determines determined
+measure measures measured observe observes observed detect detects detected employ employs employed
+"""
+STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | frozenset(_ACADEMIC_BREAKS.split())
+
+# Allowed inside a phrase ("language models", "inverse problem") but too vague alone.
+GENERIC_WORDS = frozenset("""
+method methods approach approaches result results framework frameworks problem problems model models system systems
+data analysis performance task tasks set sets case cases way ways number numbers order terms term effect effects
+property properties process processes state states time times type types value values field fields theory theories
+function functions structure structures technique techniques application applications experiment experiments
+evidence example examples question questions range level levels rate rates role form forms part parts point points
+respect context class classes solution solutions algorithm algorithms network networks learning training accuracy
+quality information scale scales size sizes feature features dataset datasets benchmark benchmarks parameter
+parameters behavior behaviour dynamics mechanism mechanisms condition conditions limit limits regime regimes phase
+phases energy temperature spectrum spectra observation observations measurement measurements simulation simulations
+study studies approach design designs scheme schemes strategy strategies technique tool tools issue issues aspect
+aspects impact impacts factor factors component components element elements object objects version versions
+series sequence sequences group groups space spaces variety area areas domain domains challenge challenges
+improvement improvements implementation implementations evaluation evaluations setting settings test tests
+distribution distributions relation relations relationship relationships presence absence existence basis
+formula formulas formulation equation equations estimate estimates estimation bound bounds error errors loss
+cost costs efficiency gain gains change changes increase decrease difference differences total amount amounts
+calculation calculations computation computations production construction constructions
+characterization characterizations description descriptions definition definitions consequence consequences
+formation operation operations generalization generalizations extension extensions contribution contributions
+introduction conclusion conclusions discussion investigation investigations observation interpretation
+application combination combinations situation situations possibility possibilities
+dimension dimensions graph graphs matrix matrices surface surfaces region regions population populations
+nature future understanding dependence determination precision representation expectations notion
+literature researchers research authors people users user community communities world society years year
+""".split())
+
+# Last words that are adjectives or participles cannot end a noun phrase ("binary neural").
+_ADJ_SUFFIXES = ("al", "ive", "ous", "ic", "ible", "able", "ful", "less", "ary", "ed", "ish", "ant", "ent")
+_NOUN_EXCEPTIONS = frozenset("""
+signal signals potential potentials interval material metal crystal journal proposal trial capital animal
+terminal integral polynomial tutorial manual arrival approval hospital manifold topic logic graphic graphics
+mechanic physic music clinic critic ethic rhetoric arithmetic epidemic pandemic metric dielectric
+dynamics seed speed need feed bed shed embed embedded red bleed breed weed field thresholded
+agent agents student gradient gradients element component coefficient current event content environment
+experiment equipment moment segment management treatment assessment measurement fragment argument
+instrument investment statement document requirement department development deployment alignment
+assignment enhancement improvement refinement replacement adjustment attachment commitment entanglement
+confinement displacement employment engagement settlement involvement payment patient client quotient
+constant variant invariant plant implant transplant quadrant accountant participant assistant tenant
+cable table vegetable variable variables label stable timetable turntable observable observables
+""".split())
+_LY_NOUNS = frozenset("family anomaly anomalies assembly supply monopoly butterfly italy poly reply ally".split())
+
+_MIN_UNIGRAM = 5
+# A single word only names a topic when it is visibly a noun of a technical kind
+# ("quantization", "superconductivity", "topology"); bare words like "cross" or "outer"
+# are too often fragments.
+_UNIGRAM_SUFFIXES = ("tion", "sion", "ity", "ism", "ness", "ment", "ics", "ogy", "ography", "ance", "ence",
+                     "ometry", "ysis", "yses", "sis", "ons", "ino", "inos", "ton", "tons", "ron", "rons",
+                     "ure", "ures", "ware", "graph", "graphs", "scope", "phy")
+
+
+# Punctuation (except in-word hyphens and apostrophes), math and LaTeX leftovers, and words
+# with digits ("3d", "2024", "h2o") cut the text into chunks; one C-level regex split.
+_PUNCT_BREAKS = re.compile(r"[^\w\s'\-]+|\s[-']+|[-']+\s|\b\w*\d\w*\b|\b_\w*")
+
+
+def candidate_phrases(text: str, max_words: int = 3) -> list[str]:
+    """1-3 word n-grams inside the stopword-delimited runs of lower-cased text."""
+    out: list[str] = []
+    append = out.append
+    stop = STOP_WORDS
+    for chunk in _PUNCT_BREAKS.split(text.lower()):
+        run: list[str] = []
+        for word in (*chunk.split(), None):
+            if word is not None and word not in stop:
+                run.append(word)
+                continue
+            n = len(run)
+            for i in range(n):
+                append(run[i])
+                for j in range(i + 2, min(n, i + max_words) + 1):
+                    append(" ".join(run[i:j]))
+            run = []
+    return out
+
+
+def _word_ok(word: str) -> bool:
+    if len(word) < 2 or word.startswith(("-", "'")) or word.endswith(("-", "'")):
+        return False
+    if word.endswith("ly") and word not in _LY_NOUNS:
+        return False
+    return True
+
+
+def phrase_ok(phrase: str) -> bool:
+    """Shape rules that make a candidate read like a topic name."""
+    words = phrase.split()
+    if not all(_word_ok(w) for w in words):
+        return False
+    last = words[-1]
+    if len(words) == 1:
+        return (
+            len(last) >= _MIN_UNIGRAM and last not in GENERIC_WORDS and _noun_like(last)
+            and last.endswith(_UNIGRAM_SUFFIXES)
+        )
+    if words[0] in GENERIC_WORDS and len(words) == 2 and last in GENERIC_WORDS:
+        return False
+    return _noun_like(last) and len(phrase) <= 80
+
+
+def _noun_like(word: str) -> bool:
+    return word in _NOUN_EXCEPTIONS or not word.endswith(_ADJ_SUFFIXES)
+
+
+def _singular(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "ics")):
+        return word[:-1]
+    return word
+
+
+def phrase_slug(phrase: str) -> str:
+    """The identity of a phrase topic: "dimension" and "dimensions" are one topic."""
+    words = phrase.split()
+    if words:
+        words[-1] = _singular(words[-1])
+    return slugify(" ".join(words))[:200]
+
+
+# Longer phrases are more specific and more readable: "neural architecture search" beats
+# "architecture search" at equal TF-IDF.
+_LENGTH_BOOST = np.array([0.0, 1.0, 1.6, 2.0])
+
+
+class PhraseExtractor:
+    """Picks the top phrase topics of each document in a batch.
+
+    ``known`` is the phrase vocabulary already in the database (and grows as the loader
+    creates topics), so a phrase recognised once is recognised in every later batch even
+    where it occurs only once.
+    """
+
+    def __init__(self, known: Iterable[str] = (), *, top_k: int = 5, min_df: int = 2, min_score: float = 0.12):
+        self.known: set[str] = set(known)
+        self.top_k = top_k
+        self.min_df = min_df
+        self.min_score = min_score
+        self._ok_cache: dict[str, bool] = {}
+
+    def _ok(self, term: str) -> bool:
+        ok = self._ok_cache.get(term)
+        if ok is None:
+            ok = phrase_ok(term)
+            if len(self._ok_cache) > 500_000:  # bounded memory on a full-arXiv import
+                self._ok_cache.clear()
+            self._ok_cache[term] = ok
+        return ok
+
+    def extract(self, docs: Sequence[tuple[str, str]]) -> list[list[tuple[str, float]]]:
+        """For each (title, abstract), a list of (phrase, weight) with weight in (0, 1]."""
+        results: list[list[tuple[str, float]]] = [[] for _ in docs]
+        if not docs:
+            return results
+        # The title counts twice: it names the paper's subject most directly.
+        texts = [f"{t} . {t} . {a}" for t, a in docs]
+        vectorizer = CountVectorizer(analyzer=candidate_phrases, dtype=np.float32)
+        try:
+            counts = vectorizer.fit_transform(texts).tocsc()
+        except ValueError:  # empty vocabulary: nothing but stopwords
+            return results
+        terms = vectorizer.get_feature_names_out()
+        n_docs = len(docs)
+        df = np.diff(counts.indptr)
+        # A phrase in over a fifth of a big batch is background vocabulary for that batch.
+        max_df = n_docs if n_docs < 200 else max(self.min_df, int(0.2 * n_docs))
+        known = self.known
+        keep = np.fromiter(
+            (
+                (d >= self.min_df or term in known) and d <= max_df and self._ok(term)
+                for term, d in zip(terms, df, strict=True)
+            ),
+            dtype=bool,
+            count=len(terms),
+        )
+        cols = np.flatnonzero(keep)
+        if not len(cols):
+            return results
+        matrix = counts[:, cols].tocsr()
+        terms = terms[cols]
+        df = df[cols]
+        n_words = np.fromiter((t.count(" ") + 1 for t in terms), dtype=np.int64, count=len(terms))
+        # Smoothed IDF; with a tiny batch it is nearly flat and the length boost decides.
+        idf = np.log((1 + n_docs) / (1 + df)) + 1.0
+        col_weight = (idf * _LENGTH_BOOST[np.minimum(n_words, 3)]).astype(np.float32)
+        matrix.data = np.log1p(matrix.data)  # sublinear tf
+        matrix = matrix.multiply(col_weight).tocsr()
+        for row in range(n_docs):
+            start, end = matrix.indptr[row], matrix.indptr[row + 1]
+            if start == end:
+                continue
+            idx = matrix.indices[start:end]
+            vals = matrix.data[start:end]
+            norm = math.sqrt(float(np.dot(vals, vals))) or 1.0
+            order = np.argsort(-vals, kind="stable")
+            chosen: list[tuple[str, float]] = []
+            for k in order:
+                score = float(vals[k]) / norm
+                if score < self.min_score:
+                    break
+                term = terms[idx[k]]
+                padded = f" {term} "
+                if any(padded in f" {c} " or f" {c} " in padded for c, _ in chosen):
+                    continue  # "architecture search" inside "neural architecture search"
+                chosen.append((term, round(score, 4)))
+                if len(chosen) >= self.top_k:
+                    break
+            results[row] = chosen
+        return results

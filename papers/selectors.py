@@ -1,0 +1,196 @@
+"""Reads behind the paper, topic, home and search pages: each a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db.models import F
+
+from researchers.models import Author
+from researchers.selectors import PAPER_LIST_FIELDS, attach_bylines, attach_category_topics
+
+from .models import Authorship, AuthorTopic, Paper, PaperTopic, Topic
+
+HOME_PAPERS = 12
+HOME_RESEARCHERS = 8
+# "Active" researchers are the most prolific authors on this many of the newest papers.
+HOME_ACTIVE_WINDOW = 300
+TOPIC_PAPERS_PAGE = 20
+TOPIC_RESEARCHERS = 12
+SEARCH_RESEARCHERS = 12
+SEARCH_PAPERS_PAGE = 20
+SEARCH_BYLINE = 3  # names shown per paper hit before "N authors"
+
+
+@dataclass
+class Slice:
+    """A LIMIT/OFFSET page that fetched one extra row to know whether a next page exists."""
+
+    items: list
+    page: int
+    has_next: bool
+
+    @property
+    def has_previous(self):
+        return self.page > 1
+
+
+def _slice(qs, page, size) -> Slice:
+    offset = (page - 1) * size
+    rows = list(qs[offset:offset + size + 1])
+    return Slice(items=rows[:size], page=page, has_next=len(rows) > size)
+
+
+def _listed_papers():
+    return Paper.objects.filter(deleted=False).only(*PAPER_LIST_FIELDS)
+
+
+# --- paper page ---------------------------------------------------------------------------
+
+def paper_for_page(*, arxiv_id: str) -> Paper:
+    """The paper behind /papers/<arxiv_id>/; raises Paper.DoesNotExist."""
+    return Paper.objects.defer("search_vector").get(arxiv_id=arxiv_id, deleted=False)
+
+
+def paper_byline(*, paper: Paper) -> list[Authorship]:
+    """Every byline slot in order, with its author record and institution: one query."""
+    return list(
+        Authorship.objects.filter(paper=paper)
+        .select_related("author", "institution")
+        .only(
+            "position", "raw_name", "affiliation", "attribution", "author__slug", "author__display_name",
+            "author__claim_state", "author__verification_level", "institution__name", "institution__slug",
+        )
+        .order_by("position")
+    )
+
+
+def paper_topics(*, paper: Paper) -> list[PaperTopic]:
+    """The paper's topics (categories and phrases), strongest first: one query."""
+    return list(
+        PaperTopic.objects.filter(paper=paper)
+        .select_related("topic")
+        .only("weight", "topic__slug", "topic__name", "topic__kind", "topic__code")
+        .order_by("-weight", "topic__name")
+    )
+
+
+# --- topic page ---------------------------------------------------------------------------
+
+def topic_for_page(*, slug: str) -> Topic:
+    """The topic behind /topics/<slug>/; raises Topic.DoesNotExist."""
+    return Topic.objects.get(slug=slug)
+
+
+def topic_top_researchers(*, topic: Topic, limit=TOPIC_RESEARCHERS) -> list[AuthorTopic]:
+    """Researchers weighted most on the topic (maintained AuthorTopic aggregate): one query."""
+    return list(
+        AuthorTopic.objects.filter(topic=topic)
+        .select_related("author")
+        .only(
+            "weight", "papers_count", "author__slug", "author__display_name", "author__affiliation",
+            "author__works_count", "author__claim_state",
+        )
+        .order_by("-weight", "-papers_count", "author_id")[:limit]
+    )
+
+
+def topic_recent_papers(*, topic: Topic, page=1, size=TOPIC_PAPERS_PAGE) -> Slice:
+    """Newest papers on the topic, one page, with bylines: two queries."""
+    qs = _listed_papers().filter(paper_topics__topic=topic).order_by(
+        F("submitted").desc(nulls_last=True), "-id"
+    )
+    result = _slice(qs, page, size)
+    attach_bylines(result.items, full=SEARCH_BYLINE, head=SEARCH_BYLINE)
+    return result
+
+
+# --- home -----------------------------------------------------------------------------------
+
+def home_recent_papers(*, limit=HOME_PAPERS) -> list[Paper]:
+    """The newest papers with short bylines: two queries."""
+    papers = list(_listed_papers().order_by(F("submitted").desc(nulls_last=True), "-id")[:limit])
+    attach_bylines(papers, full=SEARCH_BYLINE, head=SEARCH_BYLINE)
+    return papers
+
+
+ACTIVE_RESEARCHERS_SQL = """
+SELECT a.id, a.display_name, a.slug, a.affiliation, a.works_count, a.claim_state,
+       a.verification_level, a.last_year, recent.n AS recent_works
+FROM (
+    SELECT s.author_id, COUNT(*) AS n
+    FROM papers_authorship s
+    JOIN (
+        SELECT id FROM papers_paper
+        WHERE NOT deleted
+        ORDER BY submitted DESC NULLS LAST, id DESC
+        LIMIT %s
+    ) p ON p.id = s.paper_id
+    GROUP BY s.author_id
+) recent
+JOIN researchers_author a ON a.id = recent.author_id
+WHERE NOT a.is_collaboration
+ORDER BY recent.n DESC, a.works_count DESC, a.id
+LIMIT %s
+"""
+
+
+def home_active_researchers(*, limit=HOME_RESEARCHERS) -> list[Author]:
+    """Authors with the most works among the newest papers: one aggregate query."""
+    return list(Author.objects.raw(ACTIVE_RESEARCHERS_SQL, [HOME_ACTIVE_WINDOW, limit]))
+
+
+# --- search -----------------------------------------------------------------------------------
+
+# Typo- and accent-tolerant: trigram similarity of the folded name (served by the GIN index
+# author_name_trgm_idx), or word similarity so a lone surname or forename also matches.
+# f_unaccent is IMMUTABLE, so f_unaccent(lower('literal')) is folded before planning and the
+# index conditions see a constant.
+RESEARCHER_SEARCH_SQL = """
+SELECT id, display_name, slug, affiliation, works_count, claim_state, verification_level,
+       first_year, last_year,
+       GREATEST(
+           similarity(public.f_unaccent(lower(display_name)), public.f_unaccent(lower(%(q)s))),
+           word_similarity(public.f_unaccent(lower(%(q)s)), public.f_unaccent(lower(display_name)))
+       ) AS score
+FROM researchers_author
+WHERE public.f_unaccent(lower(display_name)) %% public.f_unaccent(lower(%(q)s))
+   OR public.f_unaccent(lower(%(q)s)) <%% public.f_unaccent(lower(display_name))
+ORDER BY score DESC, works_count DESC, id
+LIMIT %(limit)s
+"""
+
+
+def search_researchers(*, q: str, limit=SEARCH_RESEARCHERS) -> list[Author]:
+    """Researchers whose name resembles q, best match first: one query."""
+    return list(Author.objects.raw(RESEARCHER_SEARCH_SQL, {"q": q, "limit": limit}))
+
+
+def search_papers(*, q: str, page=1, size=SEARCH_PAPERS_PAGE) -> Slice:
+    """Papers matching q (websearch syntax) ranked title > abstract, with bylines: two queries."""
+    query = SearchQuery(q, search_type="websearch", config="english")
+    qs = (
+        _listed_papers()
+        .filter(search_vector=query)
+        .annotate(rank=SearchRank(F("search_vector"), query))
+        .order_by("-rank", F("submitted").desc(nulls_last=True), "-id")
+    )
+    result = _slice(qs, page, size)
+    attach_bylines(result.items, full=SEARCH_BYLINE, head=SEARCH_BYLINE)
+    return result
+
+
+__all__ = [
+    "attach_category_topics",
+    "home_active_researchers",
+    "home_recent_papers",
+    "paper_byline",
+    "paper_for_page",
+    "paper_topics",
+    "search_papers",
+    "search_researchers",
+    "topic_for_page",
+    "topic_recent_papers",
+    "topic_top_researchers",
+]

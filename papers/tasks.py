@@ -1,0 +1,60 @@
+"""Thin Celery tasks of the papers app: ids in, one service call out."""
+
+import requests
+from celery import shared_task
+from django.db import OperationalError, InterfaceError
+
+from papers.models import ImportRun
+from papers.services import ImportSourceError, import_arxiv_source as import_source
+
+# Network blips and a database restart are worth a retry (the loader is idempotent);
+# a malformed file is not, it would fail the same way again.
+TRANSIENT = (requests.ConnectionError, requests.Timeout, OperationalError, InterfaceError, ConnectionError, TimeoutError)
+
+
+@shared_task(bind=True, autoretry_for=TRANSIENT, retry_backoff=30, retry_backoff_max=600, max_retries=5,
+             time_limit=12 * 3600, soft_time_limit=12 * 3600 - 300, acks_late=True)
+def import_arxiv_source(self, run_id: int) -> dict:
+    """Import the source of ImportRun ``run_id``; returns its counts."""
+    run = ImportRun.objects.get(pk=run_id)
+    batch_size = int((run.params or {}).get("batch_size", 2000))
+    try:
+        import_source(run=run, batch_size=batch_size)
+    except ImportSourceError:
+        pass  # recorded on the run as failed with its message; retrying cannot help
+    return {"run_id": run.pk, "state": run.state, "created": run.created, "updated": run.updated,
+            "unchanged": run.unchanged, "failed": run.failed}
+
+
+@shared_task(bind=True, autoretry_for=TRANSIENT, retry_backoff=60, retry_backoff_max=1800, max_retries=5,
+             time_limit=48 * 3600, soft_time_limit=48 * 3600 - 300, acks_late=True)
+def harvest_arxiv_run(self, run_id: int) -> dict:
+    """OAI-PMH harvest into ImportRun ``run_id``, resuming from its checkpoint on a retry."""
+    from papers.ingest.harvest import HarvestAlreadyFinished, harvest_run
+    from papers.ingest.parsers import SourceError
+
+    run = ImportRun.objects.get(pk=run_id)
+    try:
+        harvest_run(run=run, batch_size=int((run.params or {}).get("batch_size", 2000)))
+    except HarvestAlreadyFinished:
+        pass
+    except SourceError:
+        pass  # recorded on the run (failed, checkpoint kept); `harvest_arxiv --resume` continues it
+    return {"run_id": run.pk, "state": run.state, "checkpoint": run.checkpoint, "created": run.created,
+            "updated": run.updated, "unchanged": run.unchanged, "failed": run.failed}
+
+
+@shared_task(bind=True, autoretry_for=TRANSIENT, retry_backoff=30, retry_backoff_max=600, max_retries=3,
+             time_limit=3600, soft_time_limit=3300, acks_late=True)
+def fetch_arxiv_author_run(self, run_id: int) -> dict:
+    """Fetch one author's papers from the arXiv API into ImportRun ``run_id``."""
+    from papers.ingest.arxiv_api import fetch_author_run
+    from papers.ingest.parsers import SourceError
+
+    run = ImportRun.objects.get(pk=run_id)
+    try:
+        fetch_author_run(run=run)
+    except SourceError:
+        pass  # recorded on the run as failed with arXiv's message
+    return {"run_id": run.pk, "state": run.state, "created": run.created, "updated": run.updated,
+            "unchanged": run.unchanged, "failed": run.failed}

@@ -1,0 +1,70 @@
+"""Template helpers shared by the site's pages."""
+
+from urllib.parse import urlsplit
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def http_url(value):
+    """The URL if it is an absolute http(s) link, else "" (drops javascript:, data:, relative…).
+
+    Imported metadata and owner-edited links end up in href attributes; escaping alone does
+    not stop a `javascript:` scheme, so anything that is not plain http(s) is not linked.
+    """
+    if not value:
+        return ""
+    value = str(value).strip()
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return ""
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return ""
+    return value
+
+
+@register.filter
+def url_host(value):
+    """The host of a URL, for short link labels ("github.com")."""
+    try:
+        return urlsplit(str(value)).netloc.removeprefix("www.")
+    except ValueError:
+        return ""
+
+
+@register.filter
+def initials(name):
+    """Up to two initials for an avatar placeholder ("Zechun Liu" → "ZL")."""
+    words = [w for w in str(name or "").replace("-", " ").split() if w[:1].isalpha()]
+    if not words:
+        return "?"
+    picked = [words[0]] if len(words) == 1 else [words[0], words[-1]]
+    return "".join(w[0].upper() for w in picked)
+
+
+@register.filter
+def percent_of(value, top):
+    """value as a percentage of top, for weight bars (0–100, clamped)."""
+    try:
+        value, top = float(value), float(top)
+    except (TypeError, ValueError):
+        return 0
+    if top <= 0:
+        return 0
+    return max(0, min(100, round(100 * value / top)))
+
+
+@register.filter
+def isodate(value):
+    """Parse an ISO 8601 string (as stored in Paper.versions) into a datetime; None if it is not one."""
+    from django.utils.dateparse import parse_date, parse_datetime
+
+    if not value or not isinstance(value, str):
+        return value or None
+    try:
+        return parse_datetime(value) or parse_date(value)
+    except ValueError:
+        return None

@@ -1,0 +1,37 @@
+"""Receivers that keep claim evidence current when an account's emails or ORCID link change.
+
+They only hand over to the claims service; the rules live there.
+"""
+
+from allauth.account.signals import email_confirmed, email_removed
+from allauth.socialaccount.signals import social_account_added, social_account_removed, social_account_updated
+from django.db import transaction
+from django.dispatch import receiver
+
+
+def _refresh(user):
+    from researchers.services.claims import claims_refresh_for_user
+
+    if user is not None and user.pk:
+        transaction.on_commit(lambda: claims_refresh_for_user(user=user))
+
+
+@receiver(email_confirmed)
+def on_email_confirmed(sender, request=None, email_address=None, **kwargs):
+    _refresh(getattr(email_address, "user", None))
+
+
+@receiver(email_removed)
+def on_email_removed(sender, request=None, user=None, **kwargs):
+    _refresh(user)
+
+
+@receiver(social_account_added)
+@receiver(social_account_updated)
+def on_social_account_changed(sender, request=None, sociallogin=None, **kwargs):
+    _refresh(getattr(getattr(sociallogin, "account", None), "user", None))
+
+
+@receiver(social_account_removed)
+def on_social_account_removed(sender, request=None, socialaccount=None, **kwargs):
+    _refresh(getattr(socialaccount, "user", None))

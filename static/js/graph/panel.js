@@ -1,0 +1,46 @@
+// The profile's compact graph: people, topics and institutions of the stored slice.
+// Runs on page load and again whenever htmx swaps a freshly built stage in.
+(function () {
+  "use strict";
+  var COMPACT_TYPES = { person: true, topic: true, institution: true };
+
+  function compactElements(elements) {
+    var keep = {};
+    var nodes = elements.nodes.filter(function (n) {
+      var d = n.data;
+      var ok = COMPACT_TYPES[d.type] && (d.type !== "person" || (d.degree || 0) <= 1);
+      if (ok) keep[d.id] = true;
+      return ok;
+    });
+    var edges = elements.edges.filter(function (e) { return keep[e.data.source] && keep[e.data.target]; });
+    return { nodes: nodes, edges: edges };
+  }
+
+  function render(el) {
+    if (el.dataset.rendered || typeof window.cytoscape !== "function") return;
+    var script = document.getElementById(el.dataset.graphCompact);
+    if (!script) return;
+    el.dataset.rendered = "1";
+    var elements = JSON.parse(script.textContent);
+    var cy = window.cytoscape({
+      container: el,
+      elements: compactElements(elements),
+      style: window.BZGraph.style,
+      layout: { name: "cose", animate: false, randomize: false, nodeRepulsion: 6000, idealEdgeLength: 60, padding: 12 },
+      userZoomingEnabled: false, userPanningEnabled: false, boxSelectionEnabled: false, autoungrabify: true
+    });
+    cy.on("tap", "node", function (evt) {
+      var url = evt.target.data("url");
+      if (url) window.location.href = url;
+    });
+    el._cy = cy;
+  }
+
+  function renderAll(root) {
+    (root || document).querySelectorAll("[data-graph-compact]").forEach(render);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { renderAll(document); });
+  document.addEventListener("htmx:afterSettle", function () { renderAll(document); });
+  if (document.readyState !== "loading") renderAll(document);
+})();

@@ -1,0 +1,328 @@
+"""The set-based loader: idempotency, versions, bad records, name matching, topics and aggregates."""
+
+import datetime as dt
+
+import pytest
+
+from papers.ingest.loader import find_code_url, load_records
+from papers.ingest.records import AuthorName, PaperRecord, RecordError, VersionInfo
+from papers.models import Authorship, AuthorTopic, ImportRun, Institution, Paper, PaperTopic, Topic
+from papers.services import import_run_finish, import_run_start
+from researchers.models import Author
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+UTC = dt.timezone.utc
+
+
+def person(forenames, keyname, raw=None, **kw):
+    return AuthorName(raw=raw or f"{forenames} {keyname}".strip(), keyname=keyname, forenames=forenames, **kw)
+
+
+def paper(arxiv_id, *authors, title=None, abstract="", version=1, categories=("cs.LG",), year=2023, **kw):
+    submitted = dt.datetime(year, 3, 1, tzinfo=UTC)
+    versions = kw.pop("versions", None) or [
+        VersionInfo(version=v, date=submitted + dt.timedelta(days=30 * (v - 1))) for v in range(1, version + 1)
+    ]
+    return PaperRecord(
+        arxiv_id=arxiv_id,
+        title=title or f"Paper {arxiv_id}",
+        abstract=abstract,
+        authors=list(authors),
+        categories=list(categories),
+        primary_category=categories[0] if categories else "",
+        versions=versions,
+        version=version,
+        submitted=submitted,
+        **kw,
+    )
+
+
+def load(records, **kw):
+    run = import_run_start(source="test", format="test")
+    load_records(records, run=run, **kw)
+    import_run_finish(run=run)
+    run.refresh_from_db()
+    return run
+
+
+def counts(run):
+    return (run.seen, run.created, run.updated, run.unchanged, run.failed)
+
+
+ML_ABSTRACTS = [
+    "We study binary neural networks and quantization for efficient inference on mobile devices.",
+    "Quantization of binary neural networks with neural architecture search improves accuracy.",
+    "Neural architecture search finds binary neural networks that are robust to quantization.",
+    "We apply neural architecture search to language models with low-bit quantization.",
+]
+
+
+def test_importing_the_same_records_twice_changes_nothing_the_second_time():
+    records = [
+        paper("2301.00001", person("Zechun", "Liu"), person("Barlas", "Oguz"), abstract=ML_ABSTRACTS[0]),
+        paper("2301.00002", person("Zechun", "Liu"), person("Raghuraman", "Krishnamoorthi"), abstract=ML_ABSTRACTS[1]),
+        paper("2301.00003", person("Zechun", "Liu"), person("Barlas", "Oguz"), abstract=ML_ABSTRACTS[2]),
+    ]
+    first = load(records)
+    assert counts(first) == (3, 3, 0, 0, 0)
+    assert first.authors_created == 3
+    snapshot = (
+        Paper.objects.count(), Author.objects.count(), Authorship.objects.count(), Topic.objects.count(),
+        PaperTopic.objects.count(), AuthorTopic.objects.count(),
+        list(Author.objects.order_by("id").values_list("works_count", "close_collaborators_count", "data_changed_at")),
+        list(Paper.objects.order_by("id").values_list("modified_at", flat=True)),
+    )
+    second = load(records)
+    assert counts(second) == (3, 0, 0, 3, 0)
+    assert second.authors_created == 0
+    assert snapshot == (
+        Paper.objects.count(), Author.objects.count(), Authorship.objects.count(), Topic.objects.count(),
+        PaperTopic.objects.count(), AuthorTopic.objects.count(),
+        list(Author.objects.order_by("id").values_list("works_count", "close_collaborators_count", "data_changed_at")),
+        list(Paper.objects.order_by("id").values_list("modified_at", flat=True)),
+    )
+
+
+def test_a_newer_version_updates_the_paper_and_keeps_the_version_history():
+    load([paper("2301.00010", person("Ada", "Lovelace"), title="Old title", version=1)])
+    run = load([paper("2301.00010", person("Ada", "Lovelace"), title="New title", version=2)])
+    assert counts(run) == (1, 0, 1, 0, 0)
+    p = Paper.objects.get(arxiv_id="2301.00010")
+    assert p.title == "New title"
+    assert p.version == 2
+    assert [v["version"] for v in p.versions] == [1, 2]
+    assert p.submitted == dt.datetime(2023, 3, 1, tzinfo=UTC)
+
+
+def test_an_older_version_arriving_late_only_adds_its_dates_to_the_history():
+    v3 = paper("2301.00011", person("Ada", "Lovelace"), title="Latest", version=3,
+               versions=[VersionInfo(version=3, date=dt.datetime(2023, 9, 1, tzinfo=UTC))])
+    load([v3])
+    v1 = paper("2301.00011", person("Ada", "Lovelace"), title="First draft", version=1)
+    run = load([v1])
+    assert counts(run) == (1, 0, 1, 0, 0)
+    p = Paper.objects.get(arxiv_id="2301.00011")
+    assert p.title == "Latest" and p.version == 3
+    assert [v["version"] for v in p.versions] == [1, 3]
+
+
+def test_a_bad_record_in_a_batch_is_logged_and_the_others_land():
+    records = [
+        paper("2301.00020", person("Ada", "Lovelace")),
+        RecordError(record_id="oai:arXiv.org:2301.00021", reason="no <metadata>"),
+        paper("2301.00022", person("Ada", "Lovelace"), title="   "),
+        paper("not-an-id", person("Ada", "Lovelace")),
+        paper("2301.00023", person("Alan", "Turing")),
+    ]
+    run = load(records)
+    assert counts(run) == (5, 2, 0, 0, 3)
+    assert run.state == "partial"
+    assert {e["record_id"] for e in run.errors} == {"oai:arXiv.org:2301.00021", "2301.00022", "not-an-id"}
+    assert {e["reason"] for e in run.errors} >= {"no <metadata>", "missing title"}
+    assert set(Paper.objects.values_list("arxiv_id", flat=True)) == {"2301.00020", "2301.00023"}
+
+
+def test_a_source_that_breaks_midway_commits_the_records_read_before_the_fault():
+    class Broken(Exception):
+        pass
+
+    def source():
+        yield paper("2301.00030", person("Ada", "Lovelace"))
+        yield paper("2301.00031", person("Ada", "Lovelace"))
+        raise Broken("unexpected end of file")
+
+    run = import_run_start(source="broken", format="test")
+    with pytest.raises(Broken):
+        load_records(source(), run=run, batch_size=1000)
+    assert Paper.objects.count() == 2
+    run.refresh_from_db()
+    assert run.created == 2
+
+
+def test_a_deleted_record_marks_the_paper_deleted_and_drops_it_from_works_counts():
+    load([paper("2301.00040", person("Ada", "Lovelace")), paper("2301.00041", person("Ada", "Lovelace"))])
+    assert Author.objects.get(name_key="lovelace|ada").works_count == 2
+    run = load([PaperRecord(arxiv_id="2301.00040", title="", deleted=True)])
+    assert counts(run) == (1, 0, 1, 0, 0)
+    assert Paper.objects.get(arxiv_id="2301.00040").deleted
+    assert Author.objects.get(name_key="lovelace|ada").works_count == 1
+
+
+def test_bylines_with_the_same_name_key_meet_on_one_author_record_with_variants():
+    load([paper("2301.00050", person("Zechun", "Liu"))])
+    load([paper("2301.00051", person("Zéchun", "LIU", raw="Zéchun LIU"))])
+    author = Author.objects.get()
+    assert author.slug == "zechun-liu"
+    assert author.display_name == "Zechun Liu"
+    assert author.works_count == 2
+    assert set(author.name_variants) == {"Zechun Liu", "Zéchun LIU"}
+    assert list(Authorship.objects.values_list("raw_name", flat=True).order_by("paper__arxiv_id")) == [
+        "Zechun Liu", "Zéchun LIU"
+    ]
+
+
+def test_an_initials_only_byline_weakly_matches_the_unique_author_with_those_initials():
+    load([paper("2301.00060", person("John", "Smith"))])
+    load([paper("2301.00061", person("J.", "Smith"))])
+    assert Author.objects.count() == 1
+    slot = Authorship.objects.get(paper__arxiv_id="2301.00061")
+    assert slot.attribution == "initials"
+    assert slot.raw_name == "J. Smith"
+    assert slot.author.works_count == 2
+
+
+def test_an_initials_only_byline_with_two_candidates_gets_its_own_record():
+    load([paper("2301.00070", person("John", "Smith")), paper("2301.00071", person("Jane", "Smith"))])
+    load([paper("2301.00072", person("J.", "Smith"))])
+    assert Author.objects.count() == 3
+    slot = Authorship.objects.get(paper__arxiv_id="2301.00072")
+    assert slot.attribution == "name"
+    assert slot.author.display_name == "J. Smith"
+
+
+def test_homonym_slugs_are_numbered_like_dblp():
+    load([paper("2301.00080", person("Wei", "Zhang"))])
+    # Different name keys that slugify alike: an unsplit byline and a stray hyphen.
+    load([paper("2301.00081", person("", "Wei Zhang"), person("Wei", "Zhang-"))])
+    assert dict(Author.objects.values_list("name_key", "slug")) == {
+        "zhang|wei": "wei-zhang", "wei zhang|": "wei-zhang-2", "zhang-|wei": "wei-zhang-3"
+    }
+    # Numbering continues after the highest number taken, even with gaps.
+    Author.objects.filter(slug="wei-zhang-3").update(slug="wei-zhang-7")
+    load([paper("2301.00083", person("Wei", "Zhang'"))])
+    assert Author.objects.get(name_key="zhang'|wei").slug == "wei-zhang-8"
+    # Folding makes accents meet the existing record rather than a homonym.
+    load([paper("2301.00084", person("Wéi", "Zháng"))])
+    assert Author.objects.get(slug="wei-zhang").works_count == 2
+
+
+def test_a_collaboration_gets_its_own_record_flagged_as_a_collaboration():
+    collab = AuthorName(raw="The ATLAS Collaboration", keyname="ATLAS Collaboration", is_collaboration=True)
+    load([paper("2301.00090", collab, person("Fabiola", "Gianotti"))])
+    record = Author.objects.get(is_collaboration=True)
+    assert record.display_name == "ATLAS Collaboration"
+    assert record.slug == "atlas-collaboration"
+    assert Author.objects.get(is_collaboration=False).display_name == "Fabiola Gianotti"
+
+
+def test_new_name_matches_onto_an_owned_record_wait_for_the_owners_review():
+    load([paper("2301.00100", person("Grace", "Hopper"))])
+    owner = UserFactory()
+    Author.objects.filter(name_key="hopper|grace").update(owner=owner, claim_state="claimed")
+    load([paper("2301.00101", person("Grace", "Hopper"))])
+    assert Authorship.objects.get(paper__arxiv_id="2301.00101").attribution == "pending"
+    assert Authorship.objects.get(paper__arxiv_id="2301.00100").attribution == "name"
+    Author.objects.filter(name_key="hopper|grace").update(auto_accept_name_matches=True)
+    load([paper("2301.00102", person("Grace", "Hopper"))])
+    assert Authorship.objects.get(paper__arxiv_id="2301.00102").attribution == "name"
+
+
+def test_a_re_pointed_authorship_survives_a_new_version_of_the_paper():
+    load([paper("2301.00110", person("Ada", "Lovelace"), person("Charles", "Babbage"))])
+    other = Author.objects.create(display_name="Ada Lovelace (2)", name_key="lovelace|ada", initials_key="lovelace|a",
+                                  slug="ada-lovelace-2")
+    Authorship.objects.filter(paper__arxiv_id="2301.00110", position=0).update(author=other, attribution="owner")
+    load([paper("2301.00110", person("Ada", "Lovelace"), person("Charles", "Babbage"), version=2, title="v2")])
+    slot = Authorship.objects.get(paper__arxiv_id="2301.00110", position=0)
+    assert slot.author_id == other.id and slot.attribution == "owner"
+
+
+def test_a_changed_byline_re_matches_the_changed_slot_and_drops_removed_ones():
+    load([paper("2301.00120", person("Ada", "Lovelace"), person("Charles", "Babbage"), person("Alan", "Turing"))])
+    load([paper("2301.00120", person("Ada", "Lovelace"), person("Grace", "Hopper"), version=2)])
+    assert list(Authorship.objects.filter(paper__arxiv_id="2301.00120").values_list("raw_name", flat=True)) == [
+        "Ada Lovelace", "Grace Hopper"
+    ]
+    assert Author.objects.get(name_key="babbage|charles").works_count == 0
+    assert Author.objects.get(name_key="turing|alan").works_count == 0
+    assert Paper.objects.get(arxiv_id="2301.00120").authors_count == 2
+
+
+def test_affiliations_become_institutions_and_the_latest_fills_the_author_affiliation():
+    load([paper("2301.00130", person("Ada", "Lovelace", affiliation="University of London"), year=2020)])
+    load([paper("2301.00131", person("Ada", "Lovelace", affiliation="Université Paris-Saclay"), year=2022)])
+    assert set(Institution.objects.values_list("key", flat=True)) == {"university of london", "universite paris-saclay"}
+    assert Author.objects.get().affiliation == "Université Paris-Saclay"
+    assert Authorship.objects.get(paper__arxiv_id="2301.00130").institution.name == "University of London"
+
+
+def test_a_github_url_in_the_abstract_or_comments_sets_the_code_badge():
+    load([
+        paper("2301.00140", person("A", "B"), abstract="Code is at https://github.com/facebookresearch/LLM-QAT."),
+        paper("2301.00141", person("A", "B"), comments="10 pages (code: gitlab.com/group/project)"),
+        paper("2301.00142", person("A", "B"), abstract="No code here; see github for nothing."),
+    ])
+    got = dict(Paper.objects.values_list("arxiv_id", "code_url"))
+    assert got == {
+        "2301.00140": "https://github.com/facebookresearch/LLM-QAT",
+        "2301.00141": "https://gitlab.com/group/project",
+        "2301.00142": "",
+    }
+    assert list(Paper.objects.filter(has_code=True).values_list("arxiv_id", flat=True).order_by("arxiv_id")) == [
+        "2301.00140", "2301.00141"
+    ]
+
+
+def test_find_code_url_strips_trailing_punctuation():
+    assert find_code_url("(see https://github.com/a/b).") == "https://github.com/a/b"
+    assert find_code_url("https://github.com/a/b/tree/main/src;") == "https://github.com/a/b/tree/main/src"
+    assert find_code_url("www.github.com only") == ""
+
+
+def test_works_counts_years_and_close_collaborators_are_maintained():
+    liu, oguz, k = person("Zechun", "Liu"), person("Barlas", "Oguz"), person("Raghuraman", "Krishnamoorthi")
+    load([paper("2301.00150", liu, oguz, year=2021), paper("2301.00151", liu, oguz, k, year=2023)])
+    author = Author.objects.get(name_key="liu|zechun")
+    assert (author.works_count, author.first_year, author.last_year) == (2, 2021, 2023)
+    assert author.close_collaborators_count == 1  # Oguz shares two papers, Krishnamoorthi one
+    assert Author.objects.get(name_key="krishnamoorthi|raghuraman").close_collaborators_count == 0
+    load([paper("2301.00152", liu, k, year=2024)])
+    author.refresh_from_db()
+    assert author.close_collaborators_count == 2
+    assert Author.objects.get(name_key="krishnamoorthi|raghuraman").close_collaborators_count == 1
+
+
+def test_topics_read_like_names_and_weights_aggregate_per_author():
+    liu = person("Zechun", "Liu")
+    records = [
+        paper(f"2301.0016{i}", liu, title=title, abstract=ML_ABSTRACTS[i], categories=("cs.LG", "cs.CV"))
+        for i, title in enumerate([
+            "Binary neural networks for quantization",
+            "Quantization of binary neural networks",
+            "Neural architecture search for binary neural networks",
+            "Low-bit quantization of language models",
+        ])
+    ]
+    load(records)
+    names = set(Topic.objects.values_list("name", flat=True))
+    assert {"Machine Learning", "Computer Vision and Pattern Recognition"} <= names
+    assert {"binary neural networks", "quantization", "neural architecture search"} <= names
+    assert not any("." in n and n.startswith("cs") for n in names)
+    assert "paper propose" not in names
+    assert Topic.objects.get(code="cs.LG").papers_count == 4
+    author = Author.objects.get()
+    weights = list(AuthorTopic.objects.filter(author=author).values_list("weight", flat=True))
+    assert abs(sum(weights) - 1.0) < 1e-6
+    top = AuthorTopic.objects.filter(author=author).order_by("-weight").first()
+    assert top.topic.code == "cs.LG" and top.papers_count == 4
+    assert author.topics_count >= 3
+
+
+def test_the_data_changed_watermark_moves_only_for_authors_whose_authorships_changed():
+    load([paper("2301.00170", person("Ada", "Lovelace")), paper("2301.00171", person("Alan", "Turing"))])
+    Author.objects.update(data_changed_at=dt.datetime(2020, 1, 1, tzinfo=UTC))
+    before = dict(Author.objects.values_list("name_key", "data_changed_at"))
+    load([paper("2301.00172", person("Ada", "Lovelace"))])
+    after = dict(Author.objects.values_list("name_key", "data_changed_at"))
+    assert after["lovelace|ada"] > before["lovelace|ada"]
+    assert after["turing|alan"] == before["turing|alan"]
+
+
+def test_batches_are_independent_transactions_and_counts_add_up():
+    records = [paper(f"2302.{i:05d}", person("Ada", "Lovelace"), person(f"Co{i}", "Author")) for i in range(25)]
+    run = load(records, batch_size=7)
+    assert counts(run) == (25, 25, 0, 0, 0)
+    assert Author.objects.get(name_key="lovelace|ada").works_count == 25
+    assert ImportRun.objects.get(pk=run.pk).state == "succeeded"

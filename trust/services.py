@@ -1,0 +1,114 @@
+"""Writes of trust data: the full recompute and the event-driven update of one record."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from . import compute
+
+log = logging.getLogger(__name__)
+
+# Session-level advisory lock so two full recomputes (beat + a manual run) never overlap.
+RUN_LOCK_KEY = 0x7472757374 + 1
+
+
+class RecomputeAlreadyRunning(RuntimeError):
+    pass
+
+
+def trust_recompute_all(*, triples_per_chunk: int = compute.TRIPLES_PER_CHUNK, now=None) -> dict:
+    """Recompute every record's trust score set-based; write scores and today's snapshots atomically."""
+    started = timezone.now()
+    timings: dict[str, float] = {}
+    t_all = time.perf_counter()
+    with connection.cursor() as wrapper:
+        cur = wrapper.cursor
+        cur.execute("SELECT pg_try_advisory_lock(%s)", [RUN_LOCK_KEY])
+        if not cur.fetchone()[0]:
+            raise RecomputeAlreadyRunning("another trust recompute is running")
+        try:
+            inputs = compute.gather_inputs_all(cur, triples_per_chunk=triples_per_chunk, timings=timings)
+            t0 = time.perf_counter()
+            arrays = compute.score(inputs)
+            timings["score"] = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            with transaction.atomic():
+                written, snapshots = compute.write_scores(
+                    cur, arrays, claim_evidence=inputs.claim_evidence, flag_reasons=inputs.flag_reasons,
+                    seeds=inputs.seeds, now=now,
+                )
+            timings["write"] = time.perf_counter() - t0
+            # Records whose claim or works changed while we computed were scored from stale
+            # inputs; re-score them now with the per-record path.
+            cur.execute("SELECT id FROM researchers_author WHERE data_changed_at >= %s ORDER BY id", [started])
+            changed = [r[0] for r in cur.fetchall()]
+        finally:
+            cur.execute("SELECT pg_advisory_unlock(%s)", [RUN_LOCK_KEY])
+    for author_id in changed:
+        trust_recompute_author(author_id=author_id, now=now)
+    timings["total"] = time.perf_counter() - t_all
+    result = {
+        "records": int(len(inputs.author_ids)),
+        "written": int(written),
+        "snapshots": int(snapshots),
+        "seeds": int(inputs.seeds),
+        "rescored_after_run": len(changed),
+        "timings": {k: round(v, 2) for k, v in timings.items()},
+    }
+    log.info("trust recompute: %s", result)
+    return result
+
+
+@transaction.atomic
+def trust_recompute_author(*, author_id: int, now=None):
+    """Re-score one record now (identity, consistency, endorsements, penalties); propagated
+    trust is kept from the last full run. Returns the TrustScore, or None if no such author."""
+    from .models import TrustScore
+
+    with connection.cursor() as wrapper:
+        cur = wrapper.cursor
+        inputs = compute.gather_inputs_one(cur, author_id)
+        if inputs is None:
+            return None
+        compute.write_scores(
+            cur, compute.score(inputs), claim_evidence=inputs.claim_evidence,
+            flag_reasons=inputs.flag_reasons, seeds=inputs.seeds, now=now,
+        )
+    return TrustScore.objects.get(author_id=author_id)
+
+
+def trust_schedule_author_recompute(*, author_id: int) -> None:
+    """Enqueue the event-driven update of one record once the current transaction commits."""
+    from .tasks import recompute_author_trust
+
+    transaction.on_commit(lambda: recompute_author_trust.delay(author_id))
+
+
+@transaction.atomic
+def trust_flag_add(*, author, reason: str, points: int | None = None, created_by=None):
+    """Record a moderator flag (a published penalty) and re-score the record after commit."""
+    from . import model as M
+    from .models import TrustFlag
+
+    if not reason or not reason.strip():
+        raise ValueError("a flag needs a reason")
+    flag = TrustFlag.objects.create(
+        author=author, reason=reason.strip()[:300],
+        points=M.PENALTY_FLAG_DEFAULT if points is None else points, created_by=created_by,
+    )
+    trust_schedule_author_recompute(author_id=author.pk)
+    return flag
+
+
+@transaction.atomic
+def trust_flag_lift(*, flag):
+    """Lift a moderator flag and re-score the record after commit."""
+    if flag.lifted_at is None:
+        flag.lifted_at = timezone.now()
+        flag.save(update_fields=["lifted_at"])
+        trust_schedule_author_recompute(author_id=flag.author_id)
+    return flag
