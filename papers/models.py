@@ -229,3 +229,23 @@ class ImportRun(models.Model):
         if not self.total_expected:
             return None
         return min(100, round(100 * self.seen / self.total_expected))
+
+
+class PendingAuthorRefresh(models.Model):
+    """An author whose maintained aggregates the importer still owes a refresh.
+
+    Batches only queue the authors they touch; the queue is drained set-based at the end of a
+    run (and every so many batches), so a prolific author is recounted once per drain instead
+    of once per batch. Being a table, the queue survives a killed import: the next run drains it.
+    """
+
+    # No FK constraint: one check per queued row would cost more than the queue saves, and a
+    # row left behind by a deleted author is simply skipped by the refresh join.
+    author = models.OneToOneField(
+        "researchers.Author", on_delete=models.DO_NOTHING, primary_key=True, db_constraint=False, related_name="+"
+    )
+    authorships_changed = models.BooleanField(default=False, help_text="Bump data_changed_at when drained")
+    queued_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"refresh author {self.author_id}"

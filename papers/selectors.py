@@ -8,7 +8,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import F
 
 from researchers.models import Author
-from researchers.selectors import PAPER_LIST_FIELDS, attach_bylines, attach_category_topics
+from researchers.selectors import PAPER_LIST_FIELDS, attach_bylines
 
 from .models import Authorship, AuthorTopic, Paper, PaperTopic, Topic
 
@@ -182,7 +182,6 @@ def search_papers(*, q: str, page=1, size=SEARCH_PAPERS_PAGE) -> Slice:
 
 
 __all__ = [
-    "attach_category_topics",
     "home_active_researchers",
     "home_recent_papers",
     "paper_byline",

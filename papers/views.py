@@ -48,7 +48,6 @@ def paper_detail(request, arxiv_id):
         paper = selectors.paper_for_page(arxiv_id=arxiv_id)  # query: the paper
     except Paper.DoesNotExist:
         raise Http404("No paper with this arXiv id.")
-    selectors.attach_category_topics([paper])  # query: topic pages for its categories
     context = {
         "paper": paper,
         "byline": selectors.paper_byline(paper=paper),  # query: every byline slot

@@ -222,3 +222,20 @@ class InvitationAdmin(ModeratorOnly, admin.ModelAdmin):
 
 admin.site.register(Follow, list_display=("created_at", "user", "author"), raw_id_fields=("user", "author"))
 admin.site.register(Block, list_display=("created_at", "blocker", "blocked"), raw_id_fields=("blocker", "blocked"))
+
+
+@admin.action(description="Merge the selected records into the one with the most works (moderators)")
+def merge_into_largest(modeladmin, request, queryset):
+    from .services.claims import author_merge
+
+    records = sorted(queryset, key=lambda a: (-a.works_count, a.pk))
+    if len(records) < 2:
+        modeladmin.message_user(request, "Select at least two records to merge.", level=messages.WARNING)
+        return
+    target = records[0]
+    _run(modeladmin, request, records[1:],
+         lambda source: author_merge(actor=request.user, source=source, target=target),
+         f"record(s) merged into {target.display_name} ({target.slug})")
+
+
+AuthorAdmin.actions = [*(AuthorAdmin.actions or []), merge_into_largest]

@@ -251,3 +251,21 @@ def history_revert(request, slug, event_id):
         return refused(request, exc, back=reverse("researchers:history", kwargs={"slug": author.slug}))
     messages.success(request, "Event reverted.")
     return redirect("researchers:history", slug=author.slug)
+
+
+@login_required_message("Log in to manage your record.")
+@require_POST
+def merge(request, slug):
+    """The owner (or a moderator) merges another record, e.g. a name variant, into this one."""
+    target = _author(slug)
+    source_slug = request.POST.get("source", "").strip()
+    source = Author.objects.filter(slug=source_slug).first()
+    back = safe_back(request, target.get_absolute_url())
+    if source is None:
+        return refused(request, ServiceError(f"No record has the address '{source_slug}'."), back=back)
+    try:
+        claims.author_merge(actor=request.user, source=source, target=target)
+    except ServiceError as exc:
+        return refused(request, exc, back=back)
+    messages.success(request, f"{source.display_name} ({source.slug}) was merged into this record.")
+    return redirect(target)

@@ -1,6 +1,9 @@
 """Reads for claims, follows and collaboration pages (the profile's viewer-specific state included)."""
 
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models.functions import JSONObject
 
 from papers.models import Authorship, Paper
 
@@ -16,21 +19,41 @@ from .models import (
     Invitation,
     Message,
 )
-from .permissions import collab_state, is_moderator, viewer_state_annotations
+from .permissions import collab_state, viewer_state_annotations
 
-ANONYMOUS_STATE = {"authenticated": False, "following": False, "is_owner": False, "viewer_owned_level": None,
+ANONYMOUS_STATE = {"authenticated": False, "verified": False, "following": False, "is_owner": False, "viewer_owned_level": None,
                    "my_claim_status": None, "my_claim_id": None, "blocked": False, "invitation_pending": False,
-                   "invitations_today": 0, "is_moderator": False}
+                   "invitations_today": 0}
 
 
-def viewer_state(*, user, author):
-    """Everything the profile needs about this viewer and this record, in one query (none if anonymous)."""
+def _evidence_array():
+    """The owning claim's evidence worth a level, as one ARRAY(json) column on the author row."""
+    return ArraySubquery(
+        ClaimEvidence.objects.filter(claim__author_id=OuterRef("pk"), claim__status__in=OWNING_STATUSES,
+                                     level__gt=0)
+        .order_by("-level", "kind", "id")
+        .values(json=JSONObject(kind="kind", level="level", summary="summary"))
+    )
+
+
+def _identity_row(*, user, author):
+    """One query for the viewer's state and the record's evidence; none when there is nothing to ask."""
+    annotations = {}
+    if author.owner_id:
+        annotations["evidence"] = _evidence_array()
+    if user.is_authenticated:
+        annotations.update(viewer_state_annotations(user))
+    if not annotations:
+        return {}
+    return Author.objects.filter(pk=author.pk).annotate(**annotations).values(*annotations).first() or {}
+
+
+def _viewer_from_row(user, author, row):
     if not user.is_authenticated:
         return dict(ANONYMOUS_STATE)
-    row = (Author.objects.filter(pk=author.pk).annotate(**viewer_state_annotations(user))
-           .values(*viewer_state_annotations(user).keys()).first()) or {}
     return {
         "authenticated": True,
+        "verified": bool(row.get("v_verified")),
         "following": bool(row.get("v_following")),
         "is_owner": author.owner_id == user.pk,
         "viewer_owned_level": row.get("v_owned_level"),
@@ -39,19 +62,22 @@ def viewer_state(*, user, author):
         "blocked": bool(row.get("v_blocked")),
         "invitation_pending": bool(row.get("v_invitation_pending")),
         "invitations_today": row.get("v_invitations_today") or 0,
-        # user.has_perm reads permissions once per request and caches them on the user.
-        "is_moderator": user.is_staff and is_moderator(user),
     }
+
+
+def viewer_state(*, user, author):
+    """Everything the pages need about this viewer and this record, in one query (none if anonymous)."""
+    if not user.is_authenticated:
+        return dict(ANONYMOUS_STATE)
+    return _viewer_from_row(user, author, _identity_row(user=user, author=author))
 
 
 def profile_evidence(*, author):
     """The owning claim's evidence worth a level, for "L3 · ORCID … · email at … matches …" (1 query)."""
     if not author.owner_id:
         return []
-    return list(
-        ClaimEvidence.objects.filter(claim__author_id=author.pk, claim__status__in=OWNING_STATUSES, level__gt=0)
-        .order_by("-level", "kind", "id")
-    )
+    row = _identity_row(user=AnonymousUser(), author=author)
+    return row.get("evidence") or []
 
 
 def claim_panel(*, author, state):
@@ -72,14 +98,19 @@ def claim_panel(*, author, state):
 
 
 def profile_identity_context(*, user, author):
-    """Context for the follow, claim and collaboration panels: at most 2 queries."""
-    state = viewer_state(user=user, author=author)  # query: viewer state (authenticated only)
+    """Context for the trust evidence, follow, claim and collaboration panels.
+
+    One query at most: the viewer's state (signed-in viewers) and the owning claim's evidence
+    (claimed records) come back as columns of a single SELECT on the author row.
+    """
+    row = _identity_row(user=user, author=author)  # query: viewer state + evidence (when there is either)
+    state = _viewer_from_row(user, author, row)
     can_invite, collab_code, collab_message = collab_state(author=author, viewer_state=state)
     return {
         "viewer": state,
-        "viewer_follows": state["following"],
+        "viewer_follows": state["following"] if state["authenticated"] else None,
         "claim_panel_state": claim_panel(author=author, state=state),
-        "verification_evidence": profile_evidence(author=author),  # query: evidence (claimed records only)
+        "verification_evidence": row.get("evidence") or [],
         "collab": {"can_invite": can_invite, "code": collab_code, "message": collab_message},
     }
 

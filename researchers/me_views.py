@@ -88,9 +88,11 @@ def conversations(request):
 def conversation(request, pk):
     convo = Conversation.objects.select_related("invitation__sender_author", "invitation__recipient_author").filter(
         pk=pk).first()
-    if convo is None or not convo.has_participant(request.user):
-        # Not a participant: as far as they know it does not exist.
+    if convo is None:
         raise Http404("No such conversation.")
+    if not convo.has_participant(request.user):
+        return refused(request, NotAllowed("Only the two people in this conversation can read or write in it."),
+                       back=reverse("me:conversations"))
     error, body = None, ""
     if request.method == "POST":
         try:

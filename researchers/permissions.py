@@ -75,6 +75,8 @@ def viewer_state_annotations(user):
     from django.db.models.functions import Coalesce
     from django.utils import timezone
 
+    from allauth.account.models import EmailAddress
+
     from researchers.models import Author, Block, Claim, Follow, Invitation
 
     day_ago = timezone.now() - timezone.timedelta(days=1)
@@ -83,6 +85,7 @@ def viewer_state_annotations(user):
     sent_today = (Invitation.objects.filter(sender_id=user.pk, created_at__gte=day_ago).values("sender_id")
                   .annotate(n=Count("id")).values("n")[:1])
     return {
+        "v_verified": Exists(EmailAddress.objects.filter(user_id=user.pk, verified=True)),
         "v_following": Exists(Follow.objects.filter(user_id=user.pk, author_id=OuterRef("pk"))),
         "v_owned_level": Subquery(owned_level, output_field=IntegerField()),
         "v_my_claim_status": Subquery(

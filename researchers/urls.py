@@ -14,6 +14,7 @@ urlpatterns = [
     path("researchers/<slug:slug>/unclaim/", claim_views.claim_unclaim, name="unclaim"),
     path("researchers/<slug:slug>/vouch/", claim_views.vouch, name="vouch"),
     path("researchers/<slug:slug>/split/", claim_views.split, name="split"),
+    path("researchers/<slug:slug>/merge/", claim_views.merge, name="merge"),
     path("researchers/<slug:slug>/history/", claim_views.history, name="history"),
     path("researchers/<slug:slug>/history/<int:event_id>/revert/", claim_views.history_revert, name="history_revert"),
     path("researchers/<slug:slug>/follow/", social_views.follow, name="follow"),

@@ -3,6 +3,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from . import selectors
+from .identity_selectors import profile_identity_context
 from .models import Author
 
 
@@ -43,14 +44,16 @@ def profile(request, slug):
 
     form = WorksFilterForm(request.GET)
     params = form.values()
-    works = selectors.works_for_profile(author=author, **params)  # 3 queries: page, bylines, chips
+    works = selectors.works_for_profile(author=author, **params)  # 2 queries: the page, its bylines
     year_pairs = selectors.works_per_year(author=author)  # query: works per year
     topics = selectors.topics_for_profile(author=author)  # query: topics by weight
     context = {
         "author": author,
         "trust": trust_for_profile(author=author),
         "graph_panel": graph_panel_for_profile(author=author),
-        "viewer_follows": selectors.viewer_follows(user=request.user, author=author),
+        # query (at most one): the viewer's follow/claim/invite state and the claim's evidence
+        # (identity_selectors; owned by the claim/follow flow)
+        **profile_identity_context(user=request.user, author=author),
         "works": works,
         "filter_form": form,
         "filters": params,

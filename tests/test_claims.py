@@ -321,3 +321,94 @@ def test_history_page_lists_events(client):
 def _with_paper(author):
     AuthorshipFactory(author=author, position=0)
     return author
+
+
+def test_claimed_profile_shows_level_evidence_within_the_query_budget(client, django_assert_num_queries):
+    from tests.test_profile_page import PROFILE_QUERIES
+
+    author = author_with_works(3, affiliation="Meta AI")
+    owner = VerifiedUserFactory(email="zl@meta.com")
+    claims.claim_submit(user=owner, author=author)
+    url = author.get_absolute_url()
+    client.get(url)
+    # The anonymous budget plus one query: the owning claim's evidence.
+    with django_assert_num_queries(PROFILE_QUERIES + 1):
+        html = client.get(url).content.decode()
+    assert "L3 · email at meta.com matches affiliation Meta AI · verified email at meta.com" in html
+    client.force_login(VerifiedUserFactory())
+    client.get(url)
+    # Session, user, and one identity query carrying both the viewer state and the evidence.
+    with django_assert_num_queries(PROFILE_QUERIES + 3):
+        html = client.get(url).content.decode()
+    assert 'data-verification-level="L3"' in html and "Open a dispute" in html
+    assert PROFILE_QUERIES + 3 <= 12
+
+
+def test_collab_panel_explains_each_missing_step(client):
+    from researchers.services import collaboration, profile
+
+    target = author_with_works(1)
+    html = client.get(target.get_absolute_url()).content.decode()
+    assert "Claim this author entity first to unlock direct invitations." in html
+    owner = VerifiedUserFactory()
+    claims.claim_submit(user=owner, author=target)
+    html = client.get(target.get_absolute_url()).content.decode()
+    assert "Log in with a claimed author record" in html
+    viewer = VerifiedUserFactory()
+    client.force_login(viewer)
+    assert "Claim your own author record" in client.get(target.get_absolute_url()).content.decode()
+    claims.claim_submit(user=viewer, author=author_with_works(1))
+    assert "is not open to collaborate right now" in client.get(target.get_absolute_url()).content.decode()
+    profile.author_profile_update(user=owner, author=target, open_to_collaborate=True)
+    html = client.get(target.get_absolute_url()).content.decode()
+    assert 'data-collab-state="ok"' in html and "Invite to collaborate" in html
+    collaboration.invitation_send(sender=viewer, recipient_author=target, subject="s", message="m")
+    assert "waiting for" in client.get(target.get_absolute_url()).content.decode()
+    collaboration.block_create(user=owner, blocked_user_id=viewer.pk)
+    assert "You can&#x27;t send invitations" in client.get(target.get_absolute_url()).content.decode()
+
+
+def test_claim_panel_states(client):
+    author = author_with_works(1)
+    assert "Log in to claim" in client.get(author.get_absolute_url()).content.decode()
+    user = VerifiedUserFactory()
+    client.force_login(user)
+    assert "Claim this record" in client.get(author.get_absolute_url()).content.decode()
+    claim = claims.claim_submit(user=user, author=author)
+    html = client.get(author.get_absolute_url()).content.decode()
+    assert 'data-claim-panel="owner"' in html and "Edit profile" in html
+    claims.claim_reject(moderator=ModeratorFactory(), claim=claim)
+    html = client.get(author.get_absolute_url()).content.decode()
+    assert 'data-claim-panel="rejected"' in html and "Appeal with new evidence" in html
+
+
+def test_confirming_an_institutional_email_lifts_an_existing_claim_to_l3(django_capture_on_commit_callbacks):
+    from allauth.account.models import EmailAddress
+    from allauth.account.signals import email_confirmed
+
+    author = author_with_works(1, affiliation="Stanford University")
+    user = VerifiedUserFactory()
+    claims.claim_submit(user=user, author=author)
+    address = EmailAddress.objects.create(user=user, email="ada@stanford.edu", verified=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        email_confirmed.send(sender=EmailAddress, request=None, email_address=address)
+    author.refresh_from_db()
+    assert author.verification_level == 3
+
+
+def test_owner_merges_an_unclaimed_variant_record_from_my_records(client):
+    target = author_with_works(1, display_name="Alan Kay")
+    user = VerifiedUserFactory()
+    claims.claim_submit(user=user, author=target)
+    variant = author_with_works(2, display_name="A. Kay", slug="a-kay")
+    client.force_login(user)
+    assert b"Merge into this record" in client.get(reverse("me:home")).content
+    response = client.post(reverse("researchers:merge", kwargs={"slug": target.slug}), {"source": "a-kay"})
+    assert response.status_code == 302
+    target.refresh_from_db()
+    assert target.works_count == 3 and set(target.authorships.values_list("attribution", flat=True)) == {"owner"}
+    assert client.get("/researchers/a-kay/").status_code == 302
+    other = author_with_works(1)
+    claims.claim_submit(user=VerifiedUserFactory(), author=other)
+    refused = client.post(reverse("researchers:merge", kwargs={"slug": target.slug}), {"source": other.slug})
+    assert refused.status_code == 403

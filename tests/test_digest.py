@@ -114,7 +114,7 @@ def test_digests_due_only_lists_followers_with_a_due_preference():
 def test_digest_sweep_runs_on_a_real_worker(celery_not_eager):
     user, _ = _follower_with_new_paper()
     result = send_due_digests.delay()
-    assert result.get(timeout=60) == 1
+    assert result.get(timeout=60, disable_sync_subtasks=False) == 1
     pref = DigestPreference.objects.get(user=user)
     for _ in range(120):
         pref.refresh_from_db()

@@ -109,3 +109,14 @@ def test_home_and_search_cost_a_fixed_number_of_queries(client, n_papers, django
         client.get("/")
     with django_assert_num_queries(SEARCH_QUERIES):
         client.get("/search", {"q": "binary networks"})
+
+
+def test_error_pages_use_the_site_layout(client, rf):
+    from config.views import server_error
+
+    response = server_error(rf.get("/"))  # rendered without a request context: no DB, no user
+    html = response.content.decode()
+    assert response.status_code == 500 and "Something went wrong" in html and "Skip to content" in html
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404 and "Page not found" in response.content.decode()
+    assert "Django tried these URL patterns" not in response.content.decode()

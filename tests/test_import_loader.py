@@ -326,3 +326,28 @@ def test_batches_are_independent_transactions_and_counts_add_up():
     assert counts(run) == (25, 25, 0, 0, 0)
     assert Author.objects.get(name_key="lovelace|ada").works_count == 25
     assert ImportRun.objects.get(pk=run.pk).state == "succeeded"
+
+
+def test_author_counts_owed_by_a_killed_import_are_settled_by_the_next_drain():
+    from papers.ingest.loader import BatchLoader, drain_author_refresh
+    from papers.models import PendingAuthorRefresh
+
+    run = import_run_start(source="killed", format="test")
+    # A batch committed, then the process died before the end-of-run drain.
+    BatchLoader(run=run).load_batch([paper("2301.00180", person("Ada", "Lovelace"), person("Alan", "Turing"))])
+    assert PendingAuthorRefresh.objects.count() == 2
+    assert Author.objects.get(name_key="lovelace|ada").works_count == 0
+    assert drain_author_refresh() == 2
+    assert Author.objects.get(name_key="lovelace|ada").works_count == 1
+    assert not PendingAuthorRefresh.objects.exists()
+
+
+def test_a_source_fault_still_settles_the_counts_of_the_records_it_kept():
+    def source():
+        yield paper("2301.00190", person("Ada", "Lovelace"))
+        raise ValueError("truncated")
+
+    run = import_run_start(source="broken", format="test")
+    with pytest.raises(ValueError):
+        load_records(source(), run=run)
+    assert Author.objects.get(name_key="lovelace|ada").works_count == 1

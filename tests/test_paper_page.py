@@ -75,10 +75,10 @@ def test_unknown_and_deleted_papers_are_styled_404s(client):
 
 # Queries, in order:
 #   1. the paper
-#   2. topic pages for its arXiv categories
-#   3. every byline slot with its author and institution (one join)
-#   4. its topics
-PAPER_QUERIES = 4
+#   2. every byline slot with its author and institution (one join)
+#   3. its topics
+# Category chips link by the importer's slug function (papers.ingest.topics.category_slug): no query.
+PAPER_QUERIES = 3
 
 
 @pytest.mark.parametrize("n_authors", [3, 300])

@@ -3,6 +3,7 @@
 import datetime as dt
 import gzip
 import io
+import json
 
 import pytest
 
@@ -351,3 +352,14 @@ def test_atom_collaboration_filed_as_an_affiliation_becomes_a_collaboration_auth
     assert rec.arxiv_id == "hep-ex/0406020"
     assert [(a.keyname, a.affiliation, a.is_collaboration) for a in rec.authors] == [
         ("Tricomi", "", False), ("ATLAS and CMS Collaborations", "", True)]
+
+
+def test_a_json_file_that_is_not_the_snapshot_fails_clearly(arxiv_samples):
+    # arXiv.py's recorder wraps an Atom response in {"url", "status_code", "body"}: JSON, not a snapshot.
+    path = arxiv_samples / ATOM / "arxivpy-id_1605.08386_s0_m100_199195aa31ad.json"
+    assert detect_format(path.read_bytes()[:4096]) == "kaggle"
+    with pytest.raises(SourceError, match="not a Kaggle JSON-lines snapshot: line 1 is not JSON"):
+        _records(path, "kaggle")
+    one_line = json.dumps(json.loads(path.read_text())).encode() + b"\n"
+    with pytest.raises(SourceError, match="no id/title"):
+        list(iter_records(io.BytesIO(one_line), "kaggle"))

@@ -270,16 +270,20 @@ def test_merged_record_redirects_to_the_record_it_was_merged_into(client, zechun
     assert response.status_code == 302 and response["Location"] == "/researchers/zechun-liu/"
 
 
-# The profile's query budget. Each query, in order:
+# The profile's query budget for an anonymous visitor. Each query, in order:
 #   1. the author record, its owner and merge target (select_related)
-#   2. the graph panel state (graph.selectors.graph_panel_for_profile: slice row + staleness)
-#   3. the page of works, with the filtered total as a window count
-#   4. the bylines of those 25 papers (first names + the researcher)
-#   5. topic pages for the page's arXiv categories
-#   6. works per year (one GROUP BY)
-#   7. the author's topics by weight (filter options + sidebar)
+#   2. the page of works, with the filtered total as a window count
+#   3. the bylines of those 25 papers (first names + the researcher)
+#   4. works per year (one GROUP BY)
+#   5. the author's topics by weight (filter options + sidebar)
+#   6. trust.selectors.trust_for_profile: the score row (its 90-day history adds one once scored)
+#   7. graph.selectors.graph_panel_for_profile: the slice row and its staleness
 #   8. close collaborators (one aggregate self-join)
-# trust.selectors.trust_for_profile adds its own reads once the trust app computes scores.
+# Category chips link by the importer's slug function, so they cost nothing. A signed-in
+# visitor adds the session, the user and one identity query (researchers.identity_selectors:
+# follow/claim/invite state plus, on a claimed record, the claim's evidence, as columns of one
+# SELECT): 11, or 12 once scored. An anonymous visitor of a claimed record adds that evidence
+# query alone: 9 (tests/test_claims.py pins both).
 PROFILE_QUERIES = 8
 
 
@@ -297,3 +301,13 @@ def test_profile_costs_a_fixed_number_of_queries_whatever_the_number_of_papers(
         response = client.get("/researchers/zechun-liu/")
     assert response.status_code == 200
     assert PROFILE_QUERIES <= 12
+
+
+def test_signed_in_profile_stays_within_twelve_queries(client, zechun, django_assert_num_queries):
+    make_works(zechun, 30, coauthors=AuthorFactory.create_batch(3))
+    client.force_login(UserFactory())
+    client.get("/researchers/zechun-liu/")
+    # The anonymous budget plus the session, the user and the viewer's identity state.
+    with django_assert_num_queries(PROFILE_QUERIES + 3):
+        assert client.get("/researchers/zechun-liu/").status_code == 200
+    assert PROFILE_QUERIES + 3 <= 12

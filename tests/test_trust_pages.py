@@ -79,3 +79,45 @@ def test_the_why_panel_lists_each_part_with_points_and_evidence(client):
         assert f'data-trust-part="{key}"' in html
     assert "15 works" in html and "L1 · public record imported from arXiv" in html
     assert "<svg" in html and "<polyline" in html
+
+
+def test_the_profile_snapshot_shows_the_score_tier_and_why_panel(client, django_assert_num_queries):
+    from tests.test_profile_page import PROFILE_QUERIES
+
+    author, _ = trust_seed_like_author(display_name="Zechun Liu", slug="zechun-liu")
+    services.trust_recompute_all()
+    client.get("/researchers/zechun-liu/")  # let any lazy one-off work (graph slice enqueue) happen first
+    # The anonymous budget (tests/test_profile_page.py) plus the 90-day snapshot rows once scored.
+    with django_assert_num_queries(PROFILE_QUERIES + 1):
+        html = client.get("/researchers/zechun-liu/").content.decode()
+    assert PROFILE_QUERIES + 1 <= 12
+    assert 'data-trust-score="21"' in html and 'data-trust-tier="Emerging"' in html
+    assert "Trust 21 · <span class=\"tier\">Emerging</span>" in html
+    assert "Why this score?" in html and 'data-trust-part="consistency"' in html
+    assert "15 of 15 coauthored papers in one coauthor-connected cluster" in html
+    assert "<polyline" in html
+
+
+def test_the_profile_shows_under_review_while_a_dispute_is_open(client):
+    from researchers.models import Author
+
+    author, _ = trust_seed_like_author(verification_level=2, claim_state="claimed")
+    Author.objects.filter(pk=author.pk).update(claim_state="disputed")
+    services.trust_recompute_all()
+    html = client.get(f"/researchers/{author.slug}/").content.decode()
+    assert "data-trust-under-review" in html and "Open dispute: under review" in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_visitor_opens_why_this_score_on_a_profile(live_server, page, screenshot):
+    author, _ = trust_seed_like_author(display_name="Zechun Liu", slug="zechun-liu")
+    services.trust_recompute_all()
+    page.goto(f"{live_server.url}/researchers/zechun-liu/")
+    snapshot = page.locator("[data-trust-score]")
+    assert snapshot.get_attribute("data-trust-score") == "21"
+    page.get_by_text("Why this score?").click()
+    assert page.locator("[data-trust-part='identity']").is_visible()
+    screenshot(page, "trust_why_this_score")
+    page.goto(f"{live_server.url}/trust/method")
+    assert page.get_by_role("heading", name="How trust is scored").is_visible()
+    screenshot(page, "trust_method")

@@ -11,7 +11,7 @@ from papers.models import Paper
 from researchers.models import Author
 from tests.factories import AuthorFactory, trust_paper, trust_seed_like_author
 from trust import selectors, services, tasks
-from trust.models import TrustScore, TrustSnapshot
+from trust.models import TrustRun, TrustScore, TrustSnapshot
 
 
 def _world():
@@ -45,12 +45,14 @@ def test_recompute_trust_command_rescoring_one_author():
 @pytest.mark.django_db
 def test_a_chunked_graph_pass_gives_the_same_scores_as_one_chunk():
     _world()
+    def results():
+        return [(s.author_id, s.raw_total, s.parts) for s in TrustScore.objects.order_by("author_id")]
+
     services.trust_recompute_all()
-    one = list(TrustScore.objects.order_by("author_id").values_list("author_id", "raw_total", "parts"))
+    one = results()
     TrustScore.objects.all().delete()
     services.trust_recompute_all(triples_per_chunk=7)
-    many = list(TrustScore.objects.order_by("author_id").values_list("author_id", "raw_total", "parts"))
-    assert one == many
+    assert one == results()
 
 
 @pytest.mark.django_db
@@ -68,7 +70,9 @@ def test_huge_collaboration_papers_count_as_work_but_not_as_coauthor_links():
 def test_a_snapshot_row_is_written_only_on_days_the_score_changes():
     author, team = trust_seed_like_author()
     services.trust_recompute_all()
-    services.trust_recompute_all()
+    second = services.trust_recompute_all()
+    assert second["written"] == 0 and second["snapshots"] == 0  # nothing changed, nothing rewritten
+    assert TrustRun.objects.count() == 2
     assert TrustSnapshot.objects.filter(author=author).count() == 1
     trust_paper(author, team[0], year=2021)
     services.trust_recompute_author(author_id=author.pk)
@@ -137,3 +141,16 @@ def test_a_dispute_reaches_the_score_through_the_worker(celery_not_eager):
     assert result["total"] == before - 15
     score = TrustScore.objects.get(author=author)
     assert score.under_review and score.total == before - 15
+
+
+@pytest.mark.django_db
+def test_an_identity_change_in_researchers_rescores_the_record_at_once():
+    from researchers.services.claims import identity_changed
+
+    author, _ = trust_seed_like_author()
+    services.trust_recompute_all()
+    Author.objects.filter(pk=author.pk).update(verification_level=4, claim_state="claimed")
+    identity_changed.send(sender=Author, author_ids=[author.pk], kind="approve")  # tasks run eagerly in tests
+    score = TrustScore.objects.get(author=author)
+    assert score.level == 4 and score.identity == 38
+    assert score.total == 21 - 5 + 38  # a level change is not held back by the daily cap

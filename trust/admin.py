@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from . import services
-from .models import TrustFlag, TrustScore, TrustSnapshot
+from .models import TrustFlag, TrustRun, TrustScore, TrustSnapshot
 
 
 @admin.register(TrustScore)
@@ -61,3 +61,16 @@ class TrustFlagAdmin(admin.ModelAdmin):
     def lift_flags(self, request, queryset):
         for flag in queryset.filter(lifted_at__isnull=True):
             services.trust_flag_lift(flag=flag)
+
+
+@admin.register(TrustRun)
+class TrustRunAdmin(admin.ModelAdmin):
+    list_display = ("started_at", "finished_at", "model_version", "records", "written", "snapshots", "seeds")
+    readonly_fields = ("started_at", "finished_at", "model_version", "records", "written", "snapshots", "seeds",
+                       "timings")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,8 +1,9 @@
 """The trust recompute engine: every record at once, set-based, in bounded memory.
 
 Pipeline (trust_recompute_all):
-1. Stream the author table and the (paper, author) authorship table out of Postgres with COPY
-   BINARY straight into compact numpy arrays (pgcopy.copy_out).
+1. Pull the author table and the (paper, author) authorship table out of Postgres as whole
+   binary arrays (array_agg + array_send, pgcopy.fetch_arrays) in primary-key chunks, straight
+   into compact numpy arrays; papers' years are joined in numpy.
 2. Consistency inputs (works, strong attributions, first/last year) are per-author aggregates
    over those arrays (bincount / ufunc.at), i.e. one scan instead of one query per record.
 3. The coauthor graph is expanded from the authorship arrays in author chunks of at most
@@ -37,7 +38,7 @@ from scipy import sparse
 from scipy.sparse import csgraph
 
 from . import model as M
-from .pgcopy import copy_in, copy_out
+from .pgcopy import copy_in, fetch_arrays
 
 log = logging.getLogger(__name__)
 
@@ -48,23 +49,22 @@ TRIPLES_PER_CHUNK = 4_000_000
 # pg_advisory_xact_lock key serialising writers of trust_trustscore ("trust" in ASCII).
 WRITE_LOCK_KEY = 0x7472757374
 
-AUTHOR_FIELDS = [("id", "int8"), ("level", "int2"), ("has_orcid", "bool"), ("claim_state", "int2")]
-AUTHOR_SQL = """
-    SELECT id::int8, LEAST(GREATEST(verification_level, 1), 4)::int2,
-           (COALESCE(orcid, '') <> '')::bool,
-           (CASE claim_state WHEN 'claimed' THEN 1 WHEN 'disputed' THEN 2 ELSE 0 END)::int2
-    FROM researchers_author {where} ORDER BY id
-"""
-AUTHORSHIP_FIELDS = [
-    ("paper_id", "int8"), ("author_id", "int8"), ("orcid", "bool"), ("owner", "bool"), ("year", "int2"),
+AUTHOR_FIELDS = [
+    ("id", "id", "int8"),
+    ("level", "LEAST(GREATEST(verification_level, 1), 4)", "int2"),
+    ("has_orcid", "COALESCE(orcid, '') <> ''", "bool"),
+    ("claim_state", "CASE claim_state WHEN 'claimed' THEN 1 WHEN 'disputed' THEN 2 ELSE 0 END", "int2"),
 ]
-# Deleted papers and slots still awaiting the owner's review are not part of the record.
-AUTHORSHIP_SQL = """
-    SELECT a.paper_id::int8, a.author_id::int8,
-           (a.attribution = 'orcid')::bool, (a.attribution = 'owner')::bool, COALESCE(p.year, 0)::int2
-    FROM papers_authorship a JOIN papers_paper p ON p.id = a.paper_id
-    WHERE NOT p.deleted AND a.attribution <> 'pending' {where}
-"""
+# Slots still awaiting the owner's review are not part of the record.
+AUTHORSHIP_FIELDS = [
+    ("paper_id", "paper_id", "int8"),
+    ("author_id", "author_id", "int8"),
+    ("orcid", "attribution = 'orcid'", "bool"),
+    ("owner", "attribution = 'owner'", "bool"),
+]
+PAPER_FIELDS = [("id", "id", "int8"), ("year", "COALESCE(year, 0)", "int2"), ("deleted", "deleted", "bool")]
+# Authorship rows fetched per round trip (by primary-key range): ~60 MB of arrays.
+AUTHORSHIP_ID_SPAN = 2_000_000
 
 
 @dataclasses.dataclass
@@ -110,12 +110,45 @@ class Inputs:
 # Loading
 # ---------------------------------------------------------------------------------------------
 
-def load_authors(cur, where="", params=None):
-    return copy_out(cur, AUTHOR_SQL.format(where=where), AUTHOR_FIELDS, params)
+def load_authors(conn, where="", params=None):
+    out = fetch_arrays(conn, AUTHOR_FIELDS, f"FROM researchers_author {where}", params)
+    order = np.argsort(out["id"], kind="stable")
+    return {k: v[order] for k, v in out.items()}
 
 
-def load_authorships(cur, where="", params=None):
-    return copy_out(cur, AUTHORSHIP_SQL.format(where=where), AUTHORSHIP_FIELDS, params)
+def load_authorships(conn, where=None, params=None, paper_where=""):
+    """Authorship slots with their paper's year (joined in numpy); slots on deleted papers dropped.
+
+    Without `where`, every slot, fetched in primary-key ranges to bound each round trip."""
+    if where is None:
+        with conn.cursor() as cur:
+            cur.execute("SELECT MIN(id), MAX(id) FROM papers_authorship")
+            lo, hi = cur.fetchone()
+        chunks = [
+            fetch_arrays(conn, AUTHORSHIP_FIELDS,
+                         "FROM papers_authorship WHERE id >= %s AND id < %s AND attribution <> 'pending'",
+                         [start, start + AUTHORSHIP_ID_SPAN])
+            for start in (range(lo, hi + 1, AUTHORSHIP_ID_SPAN) if lo is not None else [])
+        ]
+        papers = fetch_arrays(conn, PAPER_FIELDS, "FROM papers_paper")
+    else:
+        chunks = [fetch_arrays(conn, AUTHORSHIP_FIELDS,
+                               f"FROM papers_authorship WHERE attribution <> 'pending' {where}", params)]
+        papers = fetch_arrays(conn, PAPER_FIELDS, f"FROM papers_paper {paper_where}", params)
+    if not chunks:
+        chunks = [fetch_arrays(conn, AUTHORSHIP_FIELDS, "FROM papers_authorship WHERE false")]
+    raw = {name: np.concatenate([c[name] for c in chunks]) for name, _, _ in AUTHORSHIP_FIELDS}
+    del chunks
+
+    order = np.argsort(papers["id"], kind="stable")
+    pids, years, deleted = papers["id"][order], papers["year"][order], papers["deleted"][order]
+    if not len(pids):
+        return {**{k: v[:0] for k, v in raw.items()}, "year": np.empty(0, dtype=np.int16)}
+    pos = np.minimum(np.searchsorted(pids, raw["paper_id"]), len(pids) - 1)
+    keep = (pids[pos] == raw["paper_id"]) & ~deleted[pos]
+    out = {k: v[keep] for k, v in raw.items()}
+    out["year"] = years[pos[keep]]
+    return out
 
 
 def prepare_rows(author_ids: np.ndarray, raw: dict) -> Rows:
@@ -409,26 +442,37 @@ def _tier_sql(expr):
 
 _PGTYPES = {"int8": "bigint", "int4": "integer", "int2": "smallint", "float8": "double precision", "bool": "boolean"}
 
+# Stored columns compared to decide whether a row changed (the daily-cap bookkeeping columns
+# are deliberately absent: for an unchanged row, "total at the start of today" is its total).
+_COMPARED = ("total", "raw_total", "tier", "identity", "consistency", "vouching", "penalties", "under_review",
+             "level", "has_orcid", "claim_state", "works", "strong", "first_year", "last_year", "measurable",
+             "largest", "clusters", "eigentrust_x", "is_seed", "follows", "vouches", "open_dispute",
+             "flag_points", "evidence", "model_version")
 
-def write_scores(cur, arrays, *, claim_evidence, flag_reasons, seeds, now=None):
+
+def write_scores(cur, arrays, *, claim_evidence, flag_reasons, now=None, prune_missing=False):
     """Stage the scored rows and upsert them (daily gain cap applied against the stored row),
-    appending today's TrustSnapshot rows where the shown score changed. Returns rows written."""
+    rewriting only rows whose values changed and appending today's TrustSnapshot rows where the
+    shown score changed. Returns (rows written, snapshot rows written)."""
     import json
 
     now = now or timezone.now()
     today = now.date()
+    # Hash joins over ~1.5M staged rows stay in memory instead of spilling to batches.
+    cur.execute("SET LOCAL work_mem = '256MB'")
     cols = ", ".join(f"{name} {_PGTYPES[t]} NOT NULL" for name, t in STAGE_FIELDS)
     cur.execute(f"CREATE TEMP TABLE trust_stage ({cols}) ON COMMIT DROP")
     copy_in(cur, "trust_stage", STAGE_FIELDS, arrays)
-    cur.execute("CREATE TEMP TABLE trust_stage_extra (author_id bigint PRIMARY KEY, claim_evidence jsonb, "
-                "flags jsonb) ON COMMIT DROP")
+    cur.execute("CREATE TEMP TABLE trust_stage_extra (author_id bigint PRIMARY KEY, evidence jsonb) ON COMMIT DROP")
     extra_ids = sorted(set(claim_evidence) | set(flag_reasons))
     if extra_ids:
         cur.executemany(
-            "INSERT INTO trust_stage_extra VALUES (%s, %s::jsonb, %s::jsonb)",
-            [(a, json.dumps(claim_evidence.get(a, [])), json.dumps(flag_reasons.get(a, []))) for a in extra_ids],
+            "INSERT INTO trust_stage_extra VALUES (%s, %s::jsonb)",
+            [(a, json.dumps({"claim_evidence": claim_evidence.get(a, []), "flags": flag_reasons.get(a, [])}))
+             for a in extra_ids],
         )
     cur.execute("ANALYZE trust_stage")
+    # Serialise with the per-record writer so neither overwrites the other mid-statement.
     cur.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK_KEY])
 
     base_total = "(CASE WHEN o.gain_day = %(today)s THEN o.day_start_total ELSE o.total END)"
@@ -438,58 +482,62 @@ def write_scores(cur, arrays, *, claim_evidence, flag_reasons, seeds, now=None):
         f" + GREATEST(0, CEIL(s.identity - {base_identity})::int)) END)::smallint"
     )
     claim_state_name = "(CASE s.claim_state WHEN 1 THEN 'claimed' WHEN 2 THEN 'disputed' ELSE 'unclaimed' END)"
-    parts = f"""jsonb_build_object(
-        'identity', jsonb_build_object('points', s.identity, 'cap', {M.IDENTITY_CAP}, 'facts', jsonb_build_object(
-            'level', s.level, 'orcid', s.has_orcid, 'claim_state', {claim_state_name},
-            'claim_evidence', COALESCE(x.claim_evidence, '[]'::jsonb))),
-        'consistency', jsonb_build_object('points', s.consistency, 'cap', {M.CONSISTENCY_CAP}, 'facts', jsonb_build_object(
-            'works', s.works, 'strong', s.strong, 'first_year', NULLIF(s.first_year, 0),
-            'last_year', NULLIF(s.last_year, 0),
-            'years', CASE WHEN s.last_year > 0 THEN s.last_year - s.first_year + 1 ELSE 0 END,
-            'measurable', s.measurable, 'largest', s.largest, 'clusters', s.clusters)),
-        'vouching', jsonb_build_object('points', s.vouching, 'cap', {M.VOUCHING_CAP}, 'facts', jsonb_build_object(
-            'eigentrust_x', round(s.eigentrust_x::numeric, 6), 'seed', s.is_seed, 'seeds', %(seeds)s,
-            'follows', s.follows, 'vouches', s.vouches)),
-        'penalties', jsonb_build_object('points', s.penalties, 'facts', jsonb_build_object(
-            'open_dispute', s.open_dispute, 'flags', COALESCE(x.flags, '[]'::jsonb))))"""
-    sql = f"""
-    WITH src AS MATERIALIZED (
-        SELECT s.*, {capped} AS new_total, o.snapshot_total AS old_snapshot,
-               CASE WHEN o.author_id IS NULL THEN s.raw_total ELSE {base_total} END AS new_day_start_total,
-               CASE WHEN o.author_id IS NULL THEN s.identity ELSE {base_identity} END AS new_day_start_identity,
-               {parts} AS parts
-        FROM trust_stage s
-        LEFT JOIN trust_trustscore o ON o.author_id = s.author_id
-        LEFT JOIN trust_stage_extra x ON x.author_id = s.author_id
-    ), up AS (
-        INSERT INTO trust_trustscore AS t (author_id, total, raw_total, tier, identity, consistency, vouching,
-            penalties, eigentrust_x, under_review, parts, model_version, computed_at, gain_day,
-            day_start_total, day_start_identity, snapshot_total)
-        SELECT author_id, new_total, raw_total, {_tier_sql('new_total')}, identity, consistency, vouching,
-            penalties, eigentrust_x, open_dispute, parts, %(version)s, %(now)s, %(today)s,
-            new_day_start_total, new_day_start_identity, new_total
-        FROM src
-        ON CONFLICT (author_id) DO UPDATE SET
-            total = EXCLUDED.total, raw_total = EXCLUDED.raw_total, tier = EXCLUDED.tier,
-            identity = EXCLUDED.identity, consistency = EXCLUDED.consistency, vouching = EXCLUDED.vouching,
-            penalties = EXCLUDED.penalties, eigentrust_x = EXCLUDED.eigentrust_x,
-            under_review = EXCLUDED.under_review, parts = EXCLUDED.parts,
-            model_version = EXCLUDED.model_version, computed_at = EXCLUDED.computed_at,
-            gain_day = EXCLUDED.gain_day, day_start_total = EXCLUDED.day_start_total,
-            day_start_identity = EXCLUDED.day_start_identity, snapshot_total = EXCLUDED.snapshot_total
-        RETURNING 1
-    ), snap AS (
-        INSERT INTO trust_trustsnapshot (author_id, day, total)
-        SELECT author_id, %(today)s, new_total FROM src WHERE old_snapshot IS DISTINCT FROM new_total
-        ON CONFLICT (author_id, day) DO UPDATE SET total = EXCLUDED.total
-        RETURNING 1
+    columns = ("author_id", "total", "raw_total", "tier", "identity", "consistency", "vouching", "penalties",
+               "under_review", "level", "has_orcid", "claim_state", "works", "strong", "first_year", "last_year",
+               "measurable", "largest", "clusters", "eigentrust_x", "is_seed", "follows", "vouches",
+               "open_dispute", "flag_points", "evidence", "model_version", "computed_at", "gain_day",
+               "day_start_total", "day_start_identity", "snapshot_total")
+    values = ("author_id", "new_total", "raw_total", _tier_sql("new_total"), "identity", "consistency", "vouching",
+              "penalties", "open_dispute", "level", "has_orcid", "claim_state_name", "works", "strong",
+              "NULLIF(first_year, 0)", "NULLIF(last_year, 0)", "measurable", "largest", "clusters", "eigentrust_x",
+              "is_seed", "follows", "vouches", "open_dispute", "flag_points", "evidence", "%(version)s::varchar",
+              "%(now)s::timestamptz", "%(today)s::date", "new_day_start_total", "new_day_start_identity", "new_total")
+    changed = " OR ".join(f"(n.old).{c} IS DISTINCT FROM n.{c}" for c in _COMPARED)
+    select_list = ", ".join(f"{v} AS {c}" for c, v in zip(columns, values))
+    column_list = ", ".join(columns)
+    params = {"today": today, "now": now, "cap": M.DAILY_GAIN_CAP, "version": M.MODEL_VERSION}
+    # 1. The new values of every staged row, kept only where new or changed. Comparing here,
+    #    in a plain join, avoids ON CONFLICT's per-row speculative insert and row lock, which
+    #    would dirty every page of trust_trustscore even on a night when nothing changed.
+    cur.execute(f"""
+        CREATE TEMP TABLE trust_src ON COMMIT DROP AS
+        SELECT {column_list}, (n.old).author_id IS NULL AS is_new, (n.old).snapshot_total AS old_snapshot
+        FROM (
+            SELECT {select_list}, old
+            FROM (
+                SELECT s.*, {claim_state_name} AS claim_state_name, x.evidence, {capped} AS new_total,
+                       CASE WHEN o.author_id IS NULL THEN s.raw_total ELSE {base_total} END AS new_day_start_total,
+                       CASE WHEN o.author_id IS NULL THEN s.identity ELSE {base_identity} END AS new_day_start_identity,
+                       o AS old
+                FROM trust_stage s
+                LEFT JOIN trust_trustscore o ON o.author_id = s.author_id
+                LEFT JOIN trust_stage_extra x ON x.author_id = s.author_id
+            ) s
+        ) n
+        WHERE (n.old).author_id IS NULL OR {changed}
+    """, params)
+    # 2. Plain INSERT for new records, one set-based UPDATE for changed ones.
+    assignments = ", ".join(f"{c} = n.{c}" for c in columns[1:])
+    cur.execute(f"INSERT INTO trust_trustscore ({column_list}) SELECT {column_list} FROM trust_src WHERE is_new")
+    inserted = cur.rowcount
+    cur.execute(f"UPDATE trust_trustscore t SET {assignments} "
+                "FROM trust_src n WHERE NOT n.is_new AND t.author_id = n.author_id")
+    updated = cur.rowcount
+    # 3. Today's snapshot row wherever the shown score moved off the last snapshot.
+    cur.execute(
+        "INSERT INTO trust_trustsnapshot (author_id, day, total) "
+        "SELECT author_id, %(today)s, total FROM trust_src WHERE old_snapshot IS DISTINCT FROM total "
+        "ON CONFLICT (author_id, day) DO UPDATE SET total = EXCLUDED.total",
+        params,
     )
-    SELECT (SELECT COUNT(*) FROM up), (SELECT COUNT(*) FROM snap)
-    """
-    cur.execute(sql, {"today": today, "now": now, "cap": M.DAILY_GAIN_CAP, "version": M.MODEL_VERSION,
-                      "seeds": seeds})
-    written, snapshots = cur.fetchone()
-    cur.execute("DROP TABLE trust_stage; DROP TABLE trust_stage_extra")
+    written, snapshots = inserted + updated, cur.rowcount
+    if prune_missing:
+        # Scores of records that no longer exist (merged away by raw SQL, deleted outside the ORM).
+        cur.execute("DELETE FROM trust_trustscore t WHERE NOT EXISTS "
+                    "(SELECT 1 FROM trust_stage s WHERE s.author_id = t.author_id)")
+        cur.execute("DELETE FROM trust_trustsnapshot t WHERE NOT EXISTS "
+                    "(SELECT 1 FROM researchers_author a WHERE a.id = t.author_id)")
+    cur.execute("DROP TABLE trust_stage; DROP TABLE trust_stage_extra; DROP TABLE trust_src")
     return written, snapshots
 
 
@@ -497,10 +545,10 @@ def gather_inputs_all(cur, *, triples_per_chunk=TRIPLES_PER_CHUNK, timings=None)
     """Every record's inputs, computed set-based."""
     timings = timings if timings is not None else {}
     t0 = time.perf_counter()
-    authors = load_authors(cur)
+    authors = load_authors(cur.connection)
     ids = authors["id"]
     n = len(ids)
-    raw = load_authorships(cur)
+    raw = load_authorships(cur.connection)
     timings["load"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -536,14 +584,13 @@ def gather_inputs_all(cur, *, triples_per_chunk=TRIPLES_PER_CHUNK, timings=None)
 def gather_inputs_one(cur, author_id: int):
     """One record's inputs for the event-driven update: consistency and identity recomputed from
     its own rows with the same code; propagated trust reused from the last global run."""
-    authors = load_authors(cur, "WHERE id = %s", [author_id])
+    authors = load_authors(cur.connection, "WHERE id = %s", [author_id])
     if not len(authors["id"]):
         return None
     # Every slot of every paper this record is on (coauthors included, for coherence).
+    mine = "(SELECT paper_id FROM papers_authorship WHERE author_id = %s)"
     raw = load_authorships(
-        cur,
-        "AND a.paper_id IN (SELECT paper_id FROM papers_authorship WHERE author_id = %s)",
-        [author_id],
+        cur.connection, where=f"AND paper_id IN {mine}", params=[author_id], paper_where=f"WHERE id IN {mine}",
     )
     ids = np.unique(np.r_[raw["author_id"], np.array([author_id], dtype=np.int64)])
     rows = prepare_rows(ids, raw)
@@ -552,12 +599,8 @@ def gather_inputs_one(cur, author_id: int):
     levels[me] = authors["level"][0]
     works, strong, first, last = record_aggregates(rows, len(ids), levels)
     measurable, largest, clusters, _ = coauthor_pass(rows, len(ids), only=[me], build_matrix=False)
-    cur.execute(
-        "SELECT eigentrust_x, COALESCE((parts->'vouching'->'facts'->>'seeds')::int, 0) "
-        "FROM trust_trustscore WHERE author_id = %s",
-        [author_id],
-    )
-    prev = cur.fetchone() or (0.0, 0)
+    cur.execute("SELECT eigentrust_x FROM trust_trustscore WHERE author_id = %s", [author_id])
+    prev = cur.fetchone() or (0.0,)
     one = np.array([author_id], dtype=np.int64)
     side = load_side_inputs(cur, one, only_author_id=author_id)
     level, claim_state = authors["level"], authors["claim_state"]
@@ -568,7 +611,7 @@ def gather_inputs_one(cur, author_id: int):
         author_ids=one, level=level, has_orcid=authors["has_orcid"], claim_state=claim_state,
         works=works[sel], strong=strong[sel], first_year=first[sel], last_year=last[sel],
         measurable=measurable[sel], largest=largest[sel], clusters=clusters[sel],
-        eigentrust_x=np.array([prev[0]], dtype=np.float64), is_seed=is_seed, seeds=int(prev[1]),
+        eigentrust_x=np.array([prev[0]], dtype=np.float64), is_seed=is_seed, seeds=0,
         follows=side["follows"], vouches=side["vouches"], open_dispute=side["open_dispute"],
         flag_points=side["flag_points"], claim_evidence=side["claim_evidence"],
         flag_reasons=side["flag_reasons"],

@@ -77,7 +77,7 @@ EIGENTRUST_DAMPING = 0.85
 EIGENTRUST_SEED_MIN_LEVEL = 3
 EIGENTRUST_SEED_WEIGHTS = {3: 1.0, 4: 2.0}
 EIGENTRUST_MAX_ITERATIONS = 100
-EIGENTRUST_TOLERANCE = 1e-10
+EIGENTRUST_TOLERANCE = 1e-8
 # Trust received through coauthor edges (a seed's own teleport share excluded), in units of the
 # average seed's teleport share, mapped on a log scale: X_FULL or more → full points,
 # X_FLOOR or less → nothing.
@@ -272,9 +272,9 @@ def evidence_lines(part: str, facts: dict) -> list[str]:
     if part == "vouching":
         lines = []
         x = f.get("eigentrust_x", 0.0) or 0.0
-        if not f.get("seeds"):
-            lines.append("No L3/L4 seed records yet, so no propagated trust")
-        elif x <= EIGENTRUST_X_FLOOR:
+        if f.get("seed"):
+            lines.append("A pre-trusted seed (L3/L4): trust starts here and flows to its coauthors")
+        if x <= EIGENTRUST_X_FLOOR:
             lines.append("No trust propagated from L3/L4 researchers through coauthorship")
         else:
             lines.append(f"Trust propagated from L3/L4 researchers through coauthorship: {x:.3g}× an average seed")

@@ -1,9 +1,7 @@
-"""Binary COPY between Postgres and numpy arrays, without a Python object per row.
+"""Moving millions of fixed-width rows between Postgres and numpy without a Python object per row.
 
-The recompute moves millions of fixed-width rows each way. Parsing or building COPY BINARY
-frames with numpy structured dtypes keeps that at memory-bandwidth speed and bounded memory
-(rows are converted to compact native arrays block by block as they stream in).
-
+Writing: COPY … FROM STDIN (FORMAT BINARY) frames built with numpy structured dtypes.
+Reading: whole columns as binary arrays (array_agg + array_send), parsed with numpy.
 Only fixed-width, NOT NULL columns are supported: cast and COALESCE in the SQL.
 """
 
@@ -36,58 +34,6 @@ def _row_dtype(fields):
     return np.dtype(spec)
 
 
-def copy_out(cursor, sql, fields, params=None, block_bytes=32 << 20):
-    """Run `COPY (sql) TO STDOUT (FORMAT BINARY)` and return {name: native numpy array}.
-
-    `fields` is [(name, pgtype)] in the SELECT's column order; the SQL must cast each column to
-    exactly that type and must not return NULLs.
-    """
-    dtype = _row_dtype(fields)
-    width = dtype.itemsize
-    parts = {name: [] for name, _ in fields}
-    pending = []
-    pending_len = 0
-    header_done = False
-    buf = b""
-
-    def drain(final=False):
-        nonlocal buf, header_done, pending, pending_len
-        if pending:
-            buf = buf + b"".join(pending)
-            pending, pending_len = [], 0
-        if not header_done:
-            if len(buf) < 19:
-                return
-            if buf[:11] != SIGNATURE:
-                raise ValueError("not a COPY BINARY stream")
-            ext = struct.unpack(">i", buf[15:19])[0]
-            buf = buf[19 + ext:]
-            header_done = True
-        n = len(buf) // width
-        if n:
-            rows = np.frombuffer(buf, dtype=dtype, count=n)
-            if (rows["_n"] != len(fields)).any():
-                raise ValueError("unexpected field count or NULL in COPY stream (cast and COALESCE in SQL)")
-            for name, pgtype in fields:
-                parts[name].append(rows[name].astype(WIRE_TYPES[pgtype][1]))
-            buf = buf[n * width:]
-
-    with cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT BINARY)", params) as copy:
-        for data in copy:
-            pending.append(bytes(data))
-            pending_len += len(data)
-            if pending_len >= block_bytes:
-                drain()
-    drain(final=True)
-    if buf not in (b"", _TRAILER):
-        raise ValueError(f"trailing {len(buf)} bytes in COPY stream")
-    out = {}
-    for name, pgtype in fields:
-        chunks = parts[name]
-        out[name] = np.concatenate(chunks) if chunks else np.empty(0, dtype=WIRE_TYPES[pgtype][1])
-    return out
-
-
 def copy_in(cursor, table, fields, arrays, rows_per_block=500_000):
     """COPY numpy arrays into `table` (columns named as in `fields`) in BINARY format."""
     dtype = _row_dtype(fields)
@@ -104,3 +50,51 @@ def copy_in(cursor, table, fields, arrays, rows_per_block=500_000):
                 rows[name] = np.asarray(arrays[name][lo:hi])
             copy.write(rows.tobytes())
         copy.write(_TRAILER)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading: one round trip per chunk. Postgres sends COPY TO output as one protocol message per
+# row, which costs ~2 µs per row in Python; aggregating each column server-side with array_agg and
+# shipping it with array_send as one binary value is ~3× faster end to end.
+# ---------------------------------------------------------------------------------------------
+
+_ELEMENT = {
+    "int8": (">i8", np.int64, "bigint"),
+    "int4": (">i4", np.int32, "integer"),
+    "int2": (">i2", np.int16, "smallint"),
+    "float8": (">f8", np.float64, "double precision"),
+    "bool": ("u1", np.bool_, "boolean"),
+}
+
+
+def _parse_array(blob, pgtype):
+    wire, native, _ = _ELEMENT[pgtype]
+    if blob is None:
+        return np.empty(0, dtype=native)
+    blob = bytes(blob)
+    ndim, has_nulls = struct.unpack(">ii", blob[:8])
+    if ndim == 0:
+        return np.empty(0, dtype=native)
+    if ndim != 1 or has_nulls:
+        raise ValueError("expected a one-dimensional array without NULLs (COALESCE in SQL)")
+    count = struct.unpack(">i", blob[12:16])[0]
+    elem = np.dtype([("len", ">i4"), ("v", wire)])
+    return np.frombuffer(blob, dtype=elem, count=count, offset=20)["v"].astype(native)
+
+
+def fetch_arrays(connection, fields, from_sql, params=None):
+    """{name: numpy array} for `SELECT expr … FROM/WHERE from_sql`, one array per field.
+
+    `fields` is [(name, sql_expr, pgtype)]; each expr must be NOT NULL. Keep each call under
+    Postgres' 1 GB per value (chunk the caller's WHERE for big tables).
+    """
+    import psycopg
+
+    cols = ", ".join(
+        f"array_send(array_agg(({expr})::{_ELEMENT[pgtype][2]}))" for _, expr, pgtype in fields
+    )
+    # A plain (server-binding) cursor on the same connection and transaction: binary results.
+    with psycopg.Cursor(connection) as cur:
+        cur.execute(f"SELECT {cols} {from_sql}", params, binary=True)
+        row = cur.fetchone()
+    return {name: _parse_array(row[i], pgtype) for i, (name, _, pgtype) in enumerate(fields)}

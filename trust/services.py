@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 import time
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from . import compute
+from . import model as M
+from .models import TrustRun
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +29,13 @@ def trust_recompute_all(*, triples_per_chunk: int = compute.TRIPLES_PER_CHUNK, n
     t_all = time.perf_counter()
     with connection.cursor() as wrapper:
         cur = wrapper.cursor
+        try:
+            # Temporary staging tables live in session-local buffers (8 MB by default); Postgres
+            # only lets us raise that before the session's first temporary table.
+            with transaction.atomic():
+                cur.execute("SET temp_buffers = '512MB'")
+        except DatabaseError:
+            pass
         cur.execute("SELECT pg_try_advisory_lock(%s)", [RUN_LOCK_KEY])
         if not cur.fetchone()[0]:
             raise RecomputeAlreadyRunning("another trust recompute is running")
@@ -38,8 +47,8 @@ def trust_recompute_all(*, triples_per_chunk: int = compute.TRIPLES_PER_CHUNK, n
             t0 = time.perf_counter()
             with transaction.atomic():
                 written, snapshots = compute.write_scores(
-                    cur, arrays, claim_evidence=inputs.claim_evidence, flag_reasons=inputs.flag_reasons,
-                    seeds=inputs.seeds, now=now,
+                    cur, arrays, claim_evidence=inputs.claim_evidence, flag_reasons=inputs.flag_reasons, now=now,
+                    prune_missing=True,
                 )
             timings["write"] = time.perf_counter() - t0
             # Records whose claim or works changed while we computed were scored from stale
@@ -59,6 +68,11 @@ def trust_recompute_all(*, triples_per_chunk: int = compute.TRIPLES_PER_CHUNK, n
         "rescored_after_run": len(changed),
         "timings": {k: round(v, 2) for k, v in timings.items()},
     }
+    TrustRun.objects.create(
+        started_at=started, finished_at=timezone.now(), model_version=M.MODEL_VERSION,
+        records=result["records"], written=result["written"], snapshots=result["snapshots"],
+        seeds=result["seeds"], timings=result["timings"],
+    )
     log.info("trust recompute: %s", result)
     return result
 
@@ -76,7 +90,7 @@ def trust_recompute_author(*, author_id: int, now=None):
             return None
         compute.write_scores(
             cur, compute.score(inputs), claim_evidence=inputs.claim_evidence,
-            flag_reasons=inputs.flag_reasons, seeds=inputs.seeds, now=now,
+            flag_reasons=inputs.flag_reasons, now=now,
         )
     return TrustScore.objects.get(author_id=author_id)
 

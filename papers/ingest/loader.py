@@ -25,6 +25,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.db import connection, transaction
 
@@ -41,7 +42,7 @@ from papers.ingest.topics import (
 from papers.models import ImportRun, TopicKind
 from researchers.models import Author
 
-__all__ = ["load_records", "BatchLoader", "find_code_url", "content_hash", "ERRORS_CAP"]
+__all__ = ["load_records", "drain_author_refresh", "BatchLoader", "find_code_url", "content_hash", "ERRORS_CAP"]
 
 # The stored error list is capped so a bad file cannot bloat the row; `failed` counts them all.
 ERRORS_CAP = 500
@@ -52,6 +53,9 @@ CLOSE_COLLAB_MIN_PAPERS = 2
 AUTHOR_TOPICS_KEPT = 20
 MAX_POSITION = 32767  # smallint byline position
 MAX_VARIANTS = 50
+# Drains of the author refresh queue during a long import (2000 × 100 = every 200k papers):
+# aggregates stay reasonably fresh while a prolific author is recounted rarely.
+REFRESH_EVERY_BATCHES = 100
 
 ARXIV_ID_RE = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Za-z\-]+)?/\d{7})$")
 _CODE_URL_RE = re.compile(
@@ -115,6 +119,28 @@ def _validate(rec: PaperRecord) -> str | None:
     return None
 
 
+# Names recur across a corpus (an author per paper they wrote), so their keys are memoised.
+@lru_cache(maxsize=200_000)
+def _name_keys(keyname: str, forenames: str, suffix: str, raw: str, is_collaboration: bool) -> tuple:
+    keyname = _clean(keyname).strip()
+    forenames = "" if is_collaboration else _clean(forenames).strip()
+    if not keyname:  # a byline with nothing but forenames: treat the whole as the surname
+        keyname, forenames = forenames or _clean(raw).strip() or "Unknown", ""
+    display = keys.display_name(keyname, forenames, "" if is_collaboration else _clean(suffix))
+    return (
+        keyname[:300], forenames[:300], keys.name_key(keyname, forenames), keys.initials_key(keyname, forenames),
+        keys.is_initials_only(forenames), display, keys.slug_base(display),
+    )
+
+
+@lru_cache(maxsize=50_000)
+def _institution_keys(affiliation: str) -> tuple[str, str, str]:
+    key = keys.institution_key(affiliation)
+    if not key:
+        return "", "", ""
+    return key, affiliation[:500], keys.slug_base(affiliation, max_length=180, fallback="institution")
+
+
 @dataclass
 class _Existing:
     id: int
@@ -170,7 +196,7 @@ CREATE TEMP TABLE IF NOT EXISTS stg_ptopic (paper_id bigint, slug text, kind tex
 CREATE TEMP TABLE IF NOT EXISTS stg_touched (author_id bigint);
 CREATE TEMP TABLE IF NOT EXISTS stg_changed (author_id bigint);
 CREATE TEMP TABLE IF NOT EXISTS stg_tdelta (topic_id bigint, n int);
-CREATE TEMP TABLE IF NOT EXISTS stg_t (author_id bigint PRIMARY KEY);
+CREATE TEMP TABLE IF NOT EXISTS stg_t (author_id bigint PRIMARY KEY, changed bool NOT NULL DEFAULT false);
 """
 _STAGING_TABLES = "stg_paper, stg_byline, stg_ptopic, stg_touched, stg_changed, stg_tdelta, stg_t"
 
@@ -398,20 +424,15 @@ class BatchLoader:
 
     @staticmethod
     def _byline_row(pid: int, position: int, a: AuthorName) -> tuple:
-        keyname = _clean(a.keyname).strip()
-        forenames = "" if a.is_collaboration else _clean(a.forenames).strip()
-        if not keyname:  # a byline with nothing but forenames: treat the whole as the surname
-            keyname, forenames = forenames or _clean(a.raw).strip() or "Unknown", ""
-        display = keys.display_name(keyname, forenames, "" if a.is_collaboration else _clean(a.suffix))
+        keyname, forenames, name_key, initials_key, initials_only, display, slug = _name_keys(
+            a.keyname, a.forenames, a.suffix, a.raw, bool(a.is_collaboration)
+        )
         affiliation = _clean(a.affiliation).strip()
-        inst_key = keys.institution_key(affiliation) if affiliation else ""
+        inst_key, inst_name, inst_slug = _institution_keys(affiliation) if affiliation else ("", "", "")
         return (
-            pid, position, _clean(a.raw), keyname[:300], forenames[:300], _clean(a.suffix, 40), affiliation,
-            inst_key, affiliation[:500] if inst_key else "", keys.slug_base(affiliation, max_length=180,
-                                                                            fallback="institution") if inst_key else "",
-            keys.name_key(keyname, forenames), keys.initials_key(keyname, forenames),
-            keys.is_initials_only(forenames), bool(a.is_collaboration), display, keys.slug_base(display), display,
-            (a.orcid or "").strip()[:19],
+            pid, position, _clean(a.raw), keyname, forenames, _clean(a.suffix, 40), affiliation,
+            inst_key, inst_name, inst_slug, name_key, initials_key, initials_only, bool(a.is_collaboration),
+            display, slug, display, (a.orcid or "").strip()[:19],
         )
 
     def _retire_old_bylines(self, cur, updated_ids: list[int]) -> None:
@@ -674,6 +695,7 @@ class BatchLoader:
     # -- aggregates --------------------------------------------------------------------------
 
     def _refresh_aggregates(self, cur) -> None:
+        # Topic counts move by deltas, so a big category is never recounted.
         cur.execute(
             """
             UPDATE papers_topic t SET papers_count = greatest(0, t.papers_count + d.n)
@@ -681,75 +703,16 @@ class BatchLoader:
             WHERE t.id = d.topic_id
             """
         )
-        # Pending authorships (name matches awaiting an owner's review) count for nobody yet,
-        # exactly as in researchers.services.aggregates.
-        cur.execute("INSERT INTO stg_t SELECT DISTINCT author_id FROM stg_touched ON CONFLICT DO NOTHING")
-        cur.execute("ANALYZE stg_t")
-        # The author topics first: topics_count below is derived from them.
-        cur.execute("DELETE FROM papers_authortopic WHERE author_id IN (SELECT author_id FROM stg_t)")
+        # Authors are only queued here; drain_author_refresh() recounts them set-based.
         cur.execute(
-            f"""
-            INSERT INTO papers_authortopic (author_id, topic_id, weight, papers_count)
-            SELECT author_id, topic_id, w / sum(w) OVER (PARTITION BY author_id), n FROM (
-                SELECT a.author_id, pt.topic_id, sum(pt.weight) AS w, count(DISTINCT a.paper_id)::int AS n,
-                       row_number() OVER (PARTITION BY a.author_id ORDER BY sum(pt.weight) DESC, pt.topic_id) AS rk
-                FROM stg_t t
-                JOIN papers_authorship a ON a.author_id = t.author_id AND a.attribution <> 'pending'
-                JOIN papers_paper p ON p.id = a.paper_id AND NOT p.deleted
-                JOIN papers_papertopic pt ON pt.paper_id = a.paper_id
-                GROUP BY a.author_id, pt.topic_id
-            ) s WHERE rk <= {AUTHOR_TOPICS_KEPT}
             """
-        )
-        # One UPDATE for every maintained column: each author row is rewritten at most once per
-        # batch (every rewrite also touches its indexes, the trigram one included).
-        # A topic counts for an author once it recurs across their works (or, for a one-paper
-        # author, when it is a topic of that paper): "8 topics for 15 works", not 60.
-        # data_changed_at is the watermark graph slices and trust scores compare against.
-        cur.execute(
-            f"""
-            WITH w AS (
-                SELECT t.author_id, count(DISTINCT p.id)::int AS works, min(p.year) AS fy, max(p.year) AS ly,
-                       (array_agg(a.affiliation ORDER BY p.submitted DESC NULLS LAST, p.id DESC)
-                            FILTER (WHERE a.affiliation <> '' AND p.id IS NOT NULL))[1] AS aff
-                FROM stg_t t
-                LEFT JOIN papers_authorship a ON a.author_id = t.author_id AND a.attribution <> 'pending'
-                LEFT JOIN papers_paper p ON p.id = a.paper_id AND NOT p.deleted
-                GROUP BY t.author_id
-            ), c AS (
-                SELECT author_id, count(*)::int AS n FROM (
-                    SELECT a1.author_id, a2.author_id AS coauthor
-                    FROM stg_t t1
-                    JOIN papers_authorship a1 ON a1.author_id = t1.author_id AND a1.attribution <> 'pending'
-                    JOIN papers_paper p ON p.id = a1.paper_id AND NOT p.deleted
-                                        AND p.authors_count <= {CLOSE_COLLAB_MAX_AUTHORS}
-                    JOIN papers_authorship a2 ON a2.paper_id = a1.paper_id AND a2.author_id <> a1.author_id
-                                              AND a2.attribution <> 'pending'
-                    GROUP BY a1.author_id, a2.author_id
-                    HAVING count(DISTINCT a1.paper_id) >= {CLOSE_COLLAB_MIN_PAPERS}
-                ) pairs GROUP BY author_id
-            ), tc AS (
-                SELECT at.author_id, count(*)::int AS n FROM papers_authortopic at
-                JOIN w ON w.author_id = at.author_id
-                WHERE at.papers_count >= least(2, greatest(w.works, 1))
-                GROUP BY at.author_id
-            ), ch AS (SELECT DISTINCT author_id FROM stg_changed)
-            UPDATE researchers_author r SET
-                works_count = w.works, first_year = w.fy, last_year = w.ly,
-                affiliation = CASE WHEN r.owner_id IS NULL AND w.aff IS NOT NULL THEN left(w.aff, 300)
-                                   ELSE r.affiliation END,
-                close_collaborators_count = coalesce(c.n, 0),
-                topics_count = coalesce(tc.n, 0),
-                data_changed_at = CASE WHEN ch.author_id IS NOT NULL THEN statement_timestamp()
-                                       ELSE r.data_changed_at END,
-                updated_at = statement_timestamp()
-            FROM w LEFT JOIN c ON c.author_id = w.author_id LEFT JOIN tc ON tc.author_id = w.author_id
-                   LEFT JOIN ch ON ch.author_id = w.author_id
-            WHERE r.id = w.author_id
-              AND (ch.author_id IS NOT NULL
-                   OR (r.works_count, r.first_year, r.last_year, r.close_collaborators_count, r.topics_count)
-                      IS DISTINCT FROM (w.works, w.fy, w.ly, coalesce(c.n, 0), coalesce(tc.n, 0))
-                   OR (r.owner_id IS NULL AND w.aff IS NOT NULL AND r.affiliation <> left(w.aff, 300)))
+            INSERT INTO papers_pendingauthorrefresh (author_id, authorships_changed, queued_at)
+            SELECT author_id, bool_or(changed), now() FROM (
+                SELECT author_id, false AS changed FROM stg_touched
+                UNION ALL SELECT author_id, true FROM stg_changed
+            ) x WHERE author_id IS NOT NULL GROUP BY author_id
+            ON CONFLICT (author_id) DO UPDATE SET authorships_changed =
+                papers_pendingauthorrefresh.authorships_changed OR EXCLUDED.authorships_changed
             """
         )
 
@@ -771,6 +734,114 @@ class BatchLoader:
             run.checkpoint = checkpoint
             fields.append("checkpoint")
         run.save(update_fields=fields)
+
+
+def _refresh_authors(cur) -> None:
+    """Recompute every maintained aggregate of the authors in stg_t (author_id, changed)."""
+    # Pending authorships (name matches awaiting an owner's review) count for nobody yet,
+    # exactly as in researchers.services.aggregates.
+    # The author topics first: topics_count below is derived from them.
+    cur.execute("DELETE FROM papers_authortopic WHERE author_id IN (SELECT author_id FROM stg_t)")
+    cur.execute(
+        f"""
+        INSERT INTO papers_authortopic (author_id, topic_id, weight, papers_count)
+        SELECT author_id, topic_id, w / sum(w) OVER (PARTITION BY author_id), n FROM (
+        SELECT a.author_id, pt.topic_id, sum(pt.weight) AS w, count(DISTINCT a.paper_id)::int AS n,
+               row_number() OVER (PARTITION BY a.author_id ORDER BY sum(pt.weight) DESC, pt.topic_id) AS rk
+        FROM stg_t t
+        JOIN papers_authorship a ON a.author_id = t.author_id AND a.attribution <> 'pending'
+        JOIN papers_paper p ON p.id = a.paper_id AND NOT p.deleted
+        JOIN papers_papertopic pt ON pt.paper_id = a.paper_id
+        GROUP BY a.author_id, pt.topic_id
+        ) s WHERE rk <= {AUTHOR_TOPICS_KEPT}
+        """
+    )
+    # One UPDATE for every maintained column: each author row is rewritten at most once per
+    # drain (every rewrite also touches its indexes, the trigram one included).
+    # A topic counts for an author once it recurs across their works (or, for a one-paper
+    # author, when it is a topic of that paper): "8 topics for 15 works", not 60.
+    # data_changed_at is the watermark graph slices and trust scores compare against.
+    cur.execute(
+        f"""
+        WITH w AS (
+        SELECT t.author_id, count(DISTINCT p.id)::int AS works, min(p.year) AS fy, max(p.year) AS ly,
+               (array_agg(a.affiliation ORDER BY p.submitted DESC NULLS LAST, p.id DESC)
+                FILTER (WHERE a.affiliation <> '' AND p.id IS NOT NULL))[1] AS aff
+        FROM stg_t t
+        LEFT JOIN papers_authorship a ON a.author_id = t.author_id AND a.attribution <> 'pending'
+        LEFT JOIN papers_paper p ON p.id = a.paper_id AND NOT p.deleted
+        GROUP BY t.author_id
+        ), c AS (
+        SELECT author_id, count(*)::int AS n FROM (
+            SELECT a1.author_id, a2.author_id AS coauthor
+            FROM stg_t t1
+            JOIN papers_authorship a1 ON a1.author_id = t1.author_id AND a1.attribution <> 'pending'
+            JOIN papers_paper p ON p.id = a1.paper_id AND NOT p.deleted
+                    AND p.authors_count <= {CLOSE_COLLAB_MAX_AUTHORS}
+            JOIN papers_authorship a2 ON a2.paper_id = a1.paper_id AND a2.author_id <> a1.author_id
+                          AND a2.attribution <> 'pending'
+            GROUP BY a1.author_id, a2.author_id
+            HAVING count(DISTINCT a1.paper_id) >= {CLOSE_COLLAB_MIN_PAPERS}
+        ) pairs GROUP BY author_id
+        ), tc AS (
+        SELECT at.author_id, count(*)::int AS n FROM papers_authortopic at
+        JOIN w ON w.author_id = at.author_id
+        WHERE at.papers_count >= least(2, greatest(w.works, 1))
+        GROUP BY at.author_id
+        ), ch AS (SELECT author_id FROM stg_t WHERE changed)
+        UPDATE researchers_author r SET
+        works_count = w.works, first_year = w.fy, last_year = w.ly,
+        affiliation = CASE WHEN r.owner_id IS NULL AND w.aff IS NOT NULL THEN left(w.aff, 300)
+                   ELSE r.affiliation END,
+        close_collaborators_count = coalesce(c.n, 0),
+        topics_count = coalesce(tc.n, 0),
+        data_changed_at = CASE WHEN ch.author_id IS NOT NULL THEN statement_timestamp()
+                       ELSE r.data_changed_at END,
+        updated_at = statement_timestamp()
+        FROM w LEFT JOIN c ON c.author_id = w.author_id LEFT JOIN tc ON tc.author_id = w.author_id
+           LEFT JOIN ch ON ch.author_id = w.author_id
+        WHERE r.id = w.author_id
+          AND (ch.author_id IS NOT NULL
+           OR (r.works_count, r.first_year, r.last_year, r.close_collaborators_count, r.topics_count)
+              IS DISTINCT FROM (w.works, w.fy, w.ly, coalesce(c.n, 0), coalesce(tc.n, 0))
+           OR (r.owner_id IS NULL AND w.aff IS NOT NULL AND r.affiliation <> left(w.aff, 300)))
+        """
+    )
+
+
+def drain_author_refresh(*, chunk: int = 20_000) -> int:
+    """Refresh the aggregates of every queued author, ``chunk`` authors per transaction.
+
+    Concurrent drains take disjoint chunks (SKIP LOCKED). Returns how many were refreshed.
+    """
+    total = 0
+    while True:
+        with transaction.atomic(), connection.cursor() as cur:
+            cur.execute(_STAGING_DDL)
+            cur.execute("TRUNCATE stg_t")
+            cur.execute(
+                """
+                WITH q AS (
+                    DELETE FROM papers_pendingauthorrefresh WHERE author_id IN (
+                        SELECT author_id FROM papers_pendingauthorrefresh ORDER BY author_id
+                        LIMIT %s FOR UPDATE SKIP LOCKED)
+                    RETURNING author_id, authorships_changed
+                )
+                INSERT INTO stg_t (author_id, changed)
+                SELECT q.author_id, q.authorships_changed FROM q
+                JOIN researchers_author a ON a.id = q.author_id
+                """,
+                [chunk],
+            )
+            if not cur.rowcount:
+                # Either the queue is empty or it held only deleted authors, now gone too.
+                cur.execute("SELECT EXISTS (SELECT 1 FROM papers_pendingauthorrefresh)")
+                if not cur.fetchone()[0]:
+                    return total
+                continue
+            total += cur.rowcount
+            cur.execute("ANALYZE stg_t")
+            _refresh_authors(cur)
 
 
 def _batches(records: Iterable, size: int) -> Iterator[tuple[list, BaseException | None]]:
@@ -795,18 +866,31 @@ def _batches(records: Iterable, size: int) -> Iterator[tuple[list, BaseException
 
 
 def load_records(
-    records: Iterable[PaperRecord | RecordError], *, run: ImportRun, batch_size: int = 2000, on_batch=None
+    records: Iterable[PaperRecord | RecordError],
+    *,
+    run: ImportRun,
+    batch_size: int = 2000,
+    on_batch=None,
+    refresh_every: int = REFRESH_EVERY_BATCHES,
 ) -> None:
     """Load parsed records under ``run`` in batches, one transaction each (see module doc).
 
-    A source error raised by ``records`` propagates after the records read before it are
-    committed. ``on_batch(stats)`` is called after each committed batch (progress bars).
+    Author aggregates are refreshed every ``refresh_every`` batches and at the end. A source
+    error raised by ``records`` propagates after the records read before it are committed and
+    their authors refreshed. ``on_batch(stats)`` is called after each committed batch.
     """
     loader = BatchLoader(run=run)
-    for batch, error in _batches(records, max(1, batch_size)):
-        if batch:
-            stats = loader.load_batch(batch)
-            if on_batch:
-                on_batch(stats)
-        if error is not None:
-            raise error
+    batches = 0
+    try:
+        for batch, error in _batches(records, max(1, batch_size)):
+            if batch:
+                stats = loader.load_batch(batch)
+                batches += 1
+                if on_batch:
+                    on_batch(stats)
+                if refresh_every and batches % refresh_every == 0:
+                    drain_author_refresh()
+            if error is not None:
+                raise error
+    finally:
+        drain_author_refresh()

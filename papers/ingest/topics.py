@@ -2,7 +2,7 @@
 
 Phrase topics come from scikit-learn TF-IDF over noun-phrase-like n-grams. Without a POS
 tagger (far too slow for millions of abstracts) a "noun phrase" is approximated by cutting
-the text at stopwords, verbs of academic prose, punctuation and numbers, then keeping 1-3
+the text at stopwords, verbs of academic prose, punctuation and numbers, then keeping 1-4
 word n-grams inside each chunk that pass a few shape rules (no adverbs, no adjective at the
 end, no generic single words). The cutting is one compiled regex, so it runs in C.
 
@@ -291,6 +291,10 @@ predict predicts predicted agree agrees agreed evaluate evaluates evaluated esti
 exact exactly underlying corresponding respective relevant related associated possible means mean lies lie
 discussed argue argues argued establish establishes established prove proves proved determine determines determined
 measure measures measured observe observes observed detect detects detected employ employs employed
+sharp careful carefully rigorous rigorously promising considerable considerably poorly negligible remarkable
+reveal reveals revealed reveals highlight highlights highlighted emerged emerging emerge emerges leverage leverages
+attracted attract attracts affect affects affected identify identifies identified treat treats treated limits
+coexist coexists understood interesting surprising surprisingly natural naturally standard classic
 """
 STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | frozenset(_ACADEMIC_BREAKS.split())
 
@@ -318,8 +322,18 @@ formation operation operations generalization generalizations extension extensio
 introduction conclusion conclusions discussion investigation investigations observation interpretation
 application combination combinations situation situations possibility possibilities
 dimension dimensions graph graphs matrix matrices surface surfaces region regions population populations
+interaction interactions action actions progress attention direction directions interplay connection
+connections applicability input inputs presence implication implications finding findings insight insights
 nature future understanding dependence determination precision representation expectations notion
 literature researchers research authors people users user community communities world society years year
+""".split())
+
+# Words a topic name never ends on, however specific its first words ("classical result").
+BAD_HEADS = frozenset("""
+result results question questions analysis reveals finding findings insight insights implication implications
+work works paper papers way ways aspect aspects issue issues example examples progress attention direction
+directions interplay connection applicability input presence study studies approach approaches method methods
+case cases setting settings scheme version versions behavior behaviour properties property effect effects
 """.split())
 
 # Last words that are adjectives or participles cannot end a noun phrase ("binary neural").
@@ -348,29 +362,39 @@ _UNIGRAM_SUFFIXES = ("tion", "sion", "ity", "ism", "ness", "ment", "ics", "ogy",
                      "ure", "ures", "ware", "graph", "graphs", "scope", "phy")
 
 
-# Punctuation (except in-word hyphens and apostrophes), math and LaTeX leftovers, and words
-# with digits ("3d", "2024", "h2o") cut the text into chunks; one C-level regex split.
-_PUNCT_BREAKS = re.compile(r"[^\w\s'\-]+|\s[-']+|[-']+\s|\b\w*\d\w*\b|\b_\w*")
+# Punctuation (except in-word hyphens and apostrophes), math and LaTeX leftovers, digits and
+# underscores cut the text into chunks ("h2o" leaves one-letter fragments, which no phrase
+# accepts). Kept free of backtracking: it runs over every abstract.
+_PUNCT_BREAKS = re.compile(r"[^\w\s'\-]+|[\d_]+|\s[-']+|[-']+\s")
 
 
-def candidate_phrases(text: str, max_words: int = 3) -> list[str]:
-    """1-3 word n-grams inside the stopword-delimited runs of lower-cased text."""
+def candidate_phrases(text: str, max_words: int = 4) -> list[str]:
+    """1-4 word n-grams inside the stopword-delimited runs of lower-cased text."""
     out: list[str] = []
     append = out.append
     stop = STOP_WORDS
     for chunk in _PUNCT_BREAKS.split(text.lower()):
         run: list[str] = []
-        for word in (*chunk.split(), None):
-            if word is not None and word not in stop:
+        for word in (*chunk.split(), ""):
+            if word and word not in stop:
                 run.append(word)
                 continue
             n = len(run)
-            for i in range(n):
-                append(run[i])
-                for j in range(i + 2, min(n, i + max_words) + 1):
-                    append(" ".join(run[i:j]))
+            if n == 1:
+                append(run[0])
+            elif n:
+                for i in range(n):
+                    append(run[i])
+                    for j in range(i + 2, min(n, i + max_words) + 1):
+                        append(" ".join(run[i:j]))
             run = []
     return out
+
+
+def _doc_candidates(doc: tuple[str, str]) -> list[str]:
+    # The title counts twice: it names the paper's subject most directly.
+    title = candidate_phrases(doc[0])
+    return title + title + candidate_phrases(doc[1])
 
 
 def _word_ok(word: str) -> bool:
@@ -392,7 +416,7 @@ def phrase_ok(phrase: str) -> bool:
             len(last) >= _MIN_UNIGRAM and last not in GENERIC_WORDS and _noun_like(last)
             and last.endswith(_UNIGRAM_SUFFIXES)
         )
-    if words[0] in GENERIC_WORDS and len(words) == 2 and last in GENERIC_WORDS:
+    if last in BAD_HEADS or (words[0] in GENERIC_WORDS and len(words) == 2 and last in GENERIC_WORDS):
         return False
     return _noun_like(last) and len(phrase) <= 80
 
@@ -419,7 +443,7 @@ def phrase_slug(phrase: str) -> str:
 
 # Longer phrases are more specific and more readable: "neural architecture search" beats
 # "architecture search" at equal TF-IDF.
-_LENGTH_BOOST = np.array([0.0, 1.0, 1.6, 2.0])
+_LENGTH_BOOST = np.array([0.0, 1.0, 1.6, 2.0, 2.2])
 
 
 class PhraseExtractor:
@@ -451,11 +475,9 @@ class PhraseExtractor:
         results: list[list[tuple[str, float]]] = [[] for _ in docs]
         if not docs:
             return results
-        # The title counts twice: it names the paper's subject most directly.
-        texts = [f"{t} . {t} . {a}" for t, a in docs]
-        vectorizer = CountVectorizer(analyzer=candidate_phrases, dtype=np.float32)
+        vectorizer = CountVectorizer(analyzer=_doc_candidates, dtype=np.float32)
         try:
-            counts = vectorizer.fit_transform(texts).tocsc()
+            counts = vectorizer.fit_transform(list(docs)).tocsc()
         except ValueError:  # empty vocabulary: nothing but stopwords
             return results
         terms = vectorizer.get_feature_names_out()
@@ -481,7 +503,7 @@ class PhraseExtractor:
         n_words = np.fromiter((t.count(" ") + 1 for t in terms), dtype=np.int64, count=len(terms))
         # Smoothed IDF; with a tiny batch it is nearly flat and the length boost decides.
         idf = np.log((1 + n_docs) / (1 + df)) + 1.0
-        col_weight = (idf * _LENGTH_BOOST[np.minimum(n_words, 3)]).astype(np.float32)
+        col_weight = (idf * _LENGTH_BOOST[np.minimum(n_words, 4)]).astype(np.float32)
         matrix.data = np.log1p(matrix.data)  # sublinear tf
         matrix = matrix.multiply(col_weight).tocsr()
         for row in range(n_docs):

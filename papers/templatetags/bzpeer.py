@@ -3,6 +3,9 @@
 from urllib.parse import urlsplit
 
 from django import template
+from django.urls import reverse
+
+from papers.ingest.topics import canonical_category, category_name, category_slug
 
 register = template.Library()
 
@@ -68,3 +71,17 @@ def isodate(value):
         return parse_datetime(value) or parse_date(value)
     except ValueError:
         return None
+
+
+@register.filter
+def category_url(code):
+    """The topic page of an arXiv category code. The importer creates a category Topic for every
+    category it sees, under the same slug function, so list pages link chips without a query."""
+    slug = category_slug(canonical_category(str(code)))
+    return reverse("papers:topic", kwargs={"slug": slug}) if slug else ""
+
+
+@register.filter
+def category_label(code):
+    """cs.LG → "Machine Learning" (a static table: no query)."""
+    return category_name(canonical_category(str(code)))

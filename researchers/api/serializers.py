@@ -1,5 +1,6 @@
 """Explicit input and output serializers for the claim, follow, profile and collaboration API."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from researchers.models import Claim, ClaimEvidence, Dispute, Invitation, Message
@@ -51,6 +52,7 @@ class ClaimOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "author", "state", "level", "verification_level", "owns_record", "evidence", "dispute",
                   "created_at"]
 
+    @extend_schema_field(DisputeOutputSerializer(allow_null=True))
     def get_dispute(self, claim):
         dispute = getattr(claim, "dispute", None) if hasattr(claim, "dispute") else None
         return DisputeOutputSerializer(dispute).data if dispute else None
@@ -100,6 +102,7 @@ class InvitationOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "sender_author", "recipient_author", "subject", "message", "status", "created_at",
                   "responded_at", "conversation"]
 
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_conversation(self, inv):
         convo = getattr(inv, "conversation", None) if inv.status == "accepted" else None
         return convo.pk if convo else None
@@ -116,6 +119,7 @@ class MessageOutputSerializer(serializers.ModelSerializer):
         model = Message
         fields = ["id", "body", "created_at", "mine"]
 
+    @extend_schema_field(serializers.BooleanField())
     def get_mine(self, message):
         request = self.context.get("request")
         return bool(request and message.sender_id == request.user.pk)

@@ -100,6 +100,10 @@ def iter_kaggle(stream: BinaryIO) -> Iterator[PaperRecord | RecordError]:
                 )
             yield RecordError(f"line {lineno}", f"expected a JSON object, got {type(obj).__name__}")
             continue
+        if not seen_object and "id" not in obj and "title" not in obj:
+            raise SourceError(
+                f"not a Kaggle arXiv snapshot: line {lineno} has no id/title (keys: {', '.join(sorted(obj)[:8])})"
+            )
         seen_object = True
         try:
             yield parse_kaggle_object(obj)

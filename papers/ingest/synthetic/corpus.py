@@ -10,20 +10,23 @@ Sidecars, next to the paper file:
 - ``<base>.persons.jsonl.gz``: every person's canonical name, community and field, and whether
   another person shares the exact name.
 
-Speed: papers are rendered in chunks whose random draws come from one numpy call each; gzip
-compression runs in a writer thread (zlib releases the GIL), so generation and compression
-overlap. Output is byte-identical for a given seed (gzip mtime fixed at 0).
+Speed: papers are rendered in chunks of 2000 whose random draws come from one numpy call each,
+seeded by (seed, chunk start), so chunks are independent: forked workers render and gzip them
+in parallel and the parent writes them in order, one gzip member per chunk (a multi-member
+gzip file reads as one stream). Output is byte-identical for a given seed whatever the
+number of workers (gzip mtime fixed at 0).
 """
 
 from __future__ import annotations
 
 import gzip
+import multiprocessing
+import os
+from array import array
 import io
 import json
 import math
-import queue
 import re
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,50 +97,6 @@ def _title_case(s: str) -> str:
                     for w in s.split(" "))
 
 
-class _Writer(threading.Thread):
-    """Compresses and writes byte chunks to several files off the main thread."""
-
-    def __init__(self, paths: list[Path], gz: list[bool], level: int):
-        super().__init__(daemon=True)
-        self.q: queue.Queue = queue.Queue(maxsize=4)  # bounded: memory stays flat
-        self.files = []
-        for p, z in zip(paths, gz):
-            raw = open(p, "wb")
-            f = gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=level, mtime=0) if z else raw
-            self.files.append((f, raw))
-        self.error: BaseException | None = None
-
-    def run(self):
-        try:
-            while True:
-                item = self.q.get()
-                if item is None:
-                    break
-                for (f, _), data in zip(self.files, item):
-                    if data:
-                        f.write(data)
-        except BaseException as exc:  # surfaced by close()
-            self.error = exc
-            while self.q.get() is not None:
-                pass
-        finally:
-            for f, raw in self.files:
-                f.close()
-                if raw is not f:
-                    raw.close()
-
-    def put(self, *datas: bytes):
-        if self.error:
-            raise self.error
-        self.q.put(datas)
-
-    def close(self):
-        self.q.put(None)
-        self.join()
-        if self.error:
-            raise self.error
-
-
 @dataclass
 class CorpusStats:
     papers: int = 0
@@ -186,11 +145,12 @@ class _Renderer:
         self.l_latex = t.last_latex
         self.l_acc = t.last_accented
         # Per-person columns as Python lists: indexing lists is much cheaper than numpy scalars.
-        self.p_first = world.first.tolist()
-        self.p_mid = world.mid.tolist()
-        self.p_last = world.last.tolist()
-        self.p_suffix = world.suffix.tolist()
-        self.p_count = world.count.tolist()
+        # Per-person columns as array.array: indexing is as cheap as a list's, at 4 bytes a person.
+        self.p_first = array("i", world.first.astype(np.int32).tobytes())
+        self.p_mid = array("b", world.mid.astype(np.int8).tobytes())
+        self.p_last = array("i", world.last.astype(np.int32).tobytes())
+        self.p_suffix = array("b", world.suffix.astype(np.int8).tobytes())
+        self.p_count = array("i", world.count.astype(np.int32).tobytes())
         self.slot_person = world.slot_person
         self.comm_field = world.comm_field.tolist()
         self.comm_cat = world.comm_cat.tolist()
@@ -290,7 +250,9 @@ class _Renderer:
         out = []
         truth = []
         dumps = json.JSONEncoder(separators=(",", ":")).encode
-        st = self.stats
+        self.stats = st = CorpusStats()
+        self.name_counts[:] = [0, 0, 0]
+        self.collab_members = {}
         name = self.name
         for i in range(n):
             c = comms[i]
@@ -475,7 +437,11 @@ class _Renderer:
             nv = 1 if u[21] < 0.62 else (2 if u[21] < 0.86 else (3 if u[21] < 0.95 else (4 if u[21] < 0.99 else 5)))
             vts = [ts]
             for j in range(1, nv):
-                vts.append(min(T1, vts[-1] + 43200 + int(-math.log(1.0 - U[i][22 + j % 8]) * 45 * 86400)))
+                nxt = vts[-1] + 43200 + int(-math.log(1.0 - U[i][22 + j % 8]) * 45 * 86400)
+                if nxt >= T1:  # no revisions after the end of the corpus
+                    break
+                vts.append(nxt)
+            nv = len(vts)
             if nv > 1:
                 st.multi_version += 1
             versions = [{"version": f"v{j + 1}", "created": _fmt_created(v)} for j, v in enumerate(vts)]
@@ -509,11 +475,17 @@ class _Renderer:
             out.append(dumps(rec))
             truth.append(f'{{"id":"{aid}","persons":[{",".join(map(str, truth_ids))}]}}')
         st.papers += n
+        st.initials_authorships, st.variant_authorships, st.latex_authorships = self.name_counts
         return ("\n".join(out) + "\n").encode(), ("\n".join(truth) + "\n").encode()
 
 
 def arxiv_ids(ts: np.ndarray) -> list[str]:
     """New-style arXiv ids from (sorted) submission times: YYMM.NNNN until 2014, YYMM.NNNNN after."""
+    return format_ids(*id_parts(ts), 0, len(ts))
+
+
+def id_parts(ts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(yymm, sequence number within the month, digits) per paper, for sorted times."""
     months = ts.astype("datetime64[s]").astype("datetime64[M]")
     years = months.astype("datetime64[Y]").astype(int) + 1970
     mon = months.astype(int) % 12 + 1
@@ -527,13 +499,35 @@ def arxiv_ids(ts: np.ndarray) -> list[str]:
         starts = np.flatnonzero(boundary)
         sizes = np.diff(np.append(starts, len(ts)))
         per_month_max = np.repeat(sizes, sizes)
-    out = []
-    for y, ym, s, mx in zip(years.tolist(), yymm.tolist(), seq.tolist(), per_month_max.tolist()):
-        if y < 2015 and mx <= 9999:
-            out.append(f"{ym:04d}.{s:04d}")
-        else:
-            out.append(f"{ym:04d}.{s:05d}")
-    return out
+    digits = np.where((years < 2015) & (per_month_max <= 9999), 4, 5).astype(np.int8)
+    return yymm.astype(np.int32), seq.astype(np.int32), digits
+
+
+def format_ids(yymm: np.ndarray, seq: np.ndarray, digits: np.ndarray, lo: int, hi: int) -> list[str]:
+    return [f"{ym:04d}.{s:04d}" if d == 4 else f"{ym:04d}.{s:05d}"
+            for ym, s, d in zip(yymm[lo:hi].tolist(), seq[lo:hi].tolist(), digits[lo:hi].tolist())]
+
+
+_TASK_STATE = None  # (renderer, ids, gzip?, level): set before forking workers
+
+
+def _render_task(task: tuple[int, int]):
+    rend, ids, gz, level = _TASK_STATE
+    lo, hi = task
+    body, truth = rend.render_chunk(lo, hi, format_ids(*ids, lo, hi))
+    if gz:
+        body = gzip.compress(body, compresslevel=level, mtime=0)
+    return body, gzip.compress(truth, compresslevel=level, mtime=0), rend.stats, rend.collab_members
+
+
+_ADDITIVE = ("papers", "authorships", "collaboration_papers", "variant_authorships", "initials_authorships",
+             "latex_authorships", "with_code", "with_doi", "with_journal_ref", "multi_version")
+
+
+def _merge_stats(total: CorpusStats, part: CorpusStats) -> None:
+    for k in _ADDITIVE:
+        setattr(total, k, getattr(total, k) + getattr(part, k))
+    total.max_authors = max(total.max_authors, part.max_authors)
 
 
 def _write_persons(path: Path, world: World, appear: np.ndarray, compresslevel: int) -> None:
@@ -544,27 +538,26 @@ def _write_persons(path: Path, world: World, appear: np.ndarray, compresslevel: 
     last = [esc(x) for x in t.last_uni]
     mids = [""] + [f" {a}." for a in ALPHABET]
     field_keys = [F["key"] for F in vocab.FIELDS]
-    comm = world.community.tolist()
-    pf = world.comm_field[world.community].tolist()
-    cols = zip(world.first.tolist(), world.mid.tolist(), world.last.tolist(), world.suffix.tolist(), comm, pf,
-               appear.tolist(), world.homonym.tolist())
+    pf_all = world.comm_field[world.community]
+    step = 50000  # slices keep the Python-object copies of the columns small
     with open(path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=compresslevel,
                                                  mtime=0) as out:
-        lines = []
-        for pid, (f, m, l, sx, c, fld, n, h) in enumerate(cols):
-            lines.append(
+        for lo in range(0, world.n_persons, step):
+            sl = slice(lo, lo + step)
+            cols = zip(world.first[sl].tolist(), world.mid[sl].tolist(), world.last[sl].tolist(),
+                       world.suffix[sl].tolist(), world.community[sl].tolist(), pf_all[sl].tolist(),
+                       appear[sl].tolist(), world.homonym[sl].tolist())
+            lines = [
                 f'{{"pid":{pid},"keyname":"{last[l]}","forenames":"{first[f]}{mids[m]}","suffix":"{_SUFFIX[sx]}",'
                 f'"community":{c},"field":"{field_keys[fld]}","papers":{n},"homonym":{"true" if h else "false"}}}'
-            )
-            if len(lines) >= 50000:
-                out.write(("\n".join(lines) + "\n").encode())
-                lines = []
-        if lines:
+                for pid, (f, m, l, sx, c, fld, n, h) in enumerate(cols, start=lo)
+            ]
             out.write(("\n".join(lines) + "\n").encode())
 
 
 def generate_corpus(out: str | Path, *, papers: int, seed: int = 1, homonym_rate: float = 0.05,
-                    collab_rate: float = 0.001, compresslevel: int = 3, progress=None) -> CorpusStats:
+                    collab_rate: float = 0.001, compresslevel: int = 1, workers: int | None = None,
+                    progress=None) -> CorpusStats:
     """Write ``papers`` synthetic papers to ``out`` (gzip when it ends in .gz) plus sidecars."""
     if papers < 1:
         raise ValueError("papers must be at least 1")
@@ -575,21 +568,35 @@ def generate_corpus(out: str | Path, *, papers: int, seed: int = 1, homonym_rate
     out.parent.mkdir(parents=True, exist_ok=True)
     truth_path, persons_path = sidecar_paths(out)
     world = build_world(papers, seed, homonym_rate=homonym_rate, collab_rate=collab_rate)
-    ids = arxiv_ids(world.paper_ts)
+    ids = id_parts(world.paper_ts)
     rend = _Renderer(world, seed)
-    writer = _Writer([out, truth_path], [out.name.endswith(".gz"), True], compresslevel)
-    writer.start()
-    try:
-        for lo in range(0, papers, CHUNK):
-            hi = min(papers, lo + CHUNK)
-            writer.put(*rend.render_chunk(lo, hi, ids[lo:hi]))
-            if progress:
-                progress(hi, papers)
-    finally:
-        writer.close()
+    gz_out = out.name.endswith(".gz")
+    st = CorpusStats()
+    collab_members: dict[int, list[int]] = {}
+    tasks = [(lo, min(papers, lo + CHUNK)) for lo in range(0, papers, CHUNK)]
+    global _TASK_STATE
+    _TASK_STATE = (rend, ids, gz_out, compresslevel)
+    workers = max(1, min(workers or os.cpu_count() or 1, len(tasks)))
+    # Each chunk is compressed into its own gzip member (a multi-member gzip file is valid and
+    # reads as one stream), so workers do the compression too and the parent only writes.
+    with open(out, "wb") as f_out, open(truth_path, "wb") as f_truth:
+        pool = multiprocessing.get_context("fork").Pool(workers) if workers > 1 else None
+        try:
+            results = pool.imap(_render_task, tasks) if pool else map(_render_task, tasks)
+            for body, truth, chunk_stats, members in results:
+                f_out.write(body)
+                f_truth.write(truth)
+                _merge_stats(st, chunk_stats)
+                collab_members.update(members)
+                if progress:
+                    progress(st.papers, papers)
+        finally:
+            if pool:
+                pool.close()
+                pool.join()
+            _TASK_STATE = None
 
     # Persons sidecar and the statistics.
-    st = rend.stats
     appear = np.zeros(world.n_persons, np.int64)
     reg = world.paper_comm >= 0
     lens = world.paper_len[reg]
@@ -597,7 +604,7 @@ def generate_corpus(out: str | Path, *, papers: int, seed: int = 1, homonym_rate
     idx = np.repeat(starts - np.concatenate(([0], np.cumsum(lens)[:-1])), lens) + np.arange(int(lens.sum()))
     used = world.slot_person[idx]
     np.add.at(appear, used, 1)
-    for members in rend.collab_members.values():
+    for members in collab_members.values():
         if members:
             appear[np.asarray(members)] += 1
     st.persons = world.n_persons
@@ -610,12 +617,11 @@ def generate_corpus(out: str | Path, *, papers: int, seed: int = 1, homonym_rate
     for p in paper_of[used == hub].tolist():
         s, n_ = int(world.paper_start[p]), int(world.paper_len[p])
         co.update(world.slot_person[s: s + n_].tolist())
-    for members in rend.collab_members.values():
+    for members in collab_members.values():
         if hub in members:
             co.update(members)
     co.discard(hub)
     st.hub_coauthors = len(co)
-    st.initials_authorships, st.variant_authorships, st.latex_authorships = rend.name_counts
     _write_persons(persons_path, world, appear, compresslevel)
     st.seconds = time.perf_counter() - t0
     st.paths = {"corpus": str(out), "truth": str(truth_path), "persons": str(persons_path)}

@@ -81,7 +81,7 @@ def _faker_names(locales: tuple[str, ...], attr: str) -> list[str]:
             continue
         names = getattr(provider, attr, ())
         for n in list(names):
-            n = _translit(n.strip()).replace("'", "")
+            n = _translit(n.strip()).replace("'", "").replace("\u02bc", "")
             if 2 <= len(n) <= 22 and _PLAIN_NAME.match(n) and n.isascii() == to_ascii(n).isascii():
                 out.append(n)
     return out
@@ -156,8 +156,10 @@ def name_tables() -> NameTables:
     for code, spec in cultures.items():
         extra = FAKER_LOCALES.get(code, ())
         if extra:
-            spec = dict(spec, given=list(spec["given"]) + _faker_names(extra, "first_names"),
-                        surnames=list(spec["surnames"]) + _faker_names(extra, "last_names"))
+            # Faker's Russian and Ukrainian given names include archaic church-calendar names
+            # (Mokey, Avdey) that no byline has: only their surnames are used.
+            given = list(spec["given"]) + ([] if code == "ru" else _faker_names(extra, "first_names"))
+            spec = dict(spec, given=given, surnames=list(spec["surnames"]) + _faker_names(extra, "last_names"))
         t.cultures.append(code)
         weights.append(spec["weight"])
         mids.append(spec["mid"])

@@ -372,38 +372,38 @@ STUDY = ["study", "analysis", "framework", "approach", "perspective", "investiga
 # {acr}: a method acronym.
 INTRO = {
     "cs": [
-        "{P1} has emerged as a promising direction for {p2}.",
+        "Research on {p1} has emerged as a promising direction for {p2}.",
         "Recent advances in {p1} have renewed interest in {p2}.",
-        "{P1} is a key ingredient of modern {p2} pipelines.",
+        "Progress in {p1} is a key ingredient of modern work on {p2}.",
         "Deploying {p1} in practice remains challenging, especially for {p2}.",
         "{P1} and {p2} are usually studied in isolation.",
     ],
     "phys": [
-        "{P1} plays a central role in our understanding of {p2}.",
+        "The physics of {p1} plays a central role in our understanding of {p2}.",
         "The interplay between {p1} and {p2} has attracted considerable attention.",
         "Understanding {p1} remains one of the open problems in the physics of {p2}.",
-        "{P1} offers a natural setting in which to study {p2}.",
+        "The study of {p1} offers a natural setting in which to explore {p2}.",
         "Recent experiments on {p1} have raised new questions about {p2}.",
     ],
     "astro": [
-        "{P1} provides a powerful probe of {p2}.",
+        "Measurements of {p1} provide a powerful probe of {p2}.",
         "The physics of {p1} is closely tied to {p2}.",
         "Upcoming surveys will measure {p1} with unprecedented precision, opening a window on {p2}.",
-        "{P1} remain poorly constrained, which limits our understanding of {p2}.",
+        "The properties of {p1} remain poorly constrained, which limits our understanding of {p2}.",
     ],
     "math": [
         "We study {p1} in connection with {p2}.",
-        "{P1} arise naturally in the study of {p2}.",
+        "Problems involving {p1} arise naturally in the study of {p2}.",
         "This paper is concerned with {p1} and their relation to {p2}.",
         "Questions about {p1} have a long history, going back to classical work on {p2}.",
     ],
     "bio": [
-        "{P1} is central to understanding {p2}.",
+        "Research on {p1} is central to understanding {p2}.",
         "Quantitative models of {p1} are needed to interpret data on {p2}.",
-        "{P1} has been transformed by new experimental techniques, yet its link to {p2} remains unclear.",
+        "The study of {p1} has been transformed by new experimental techniques, yet its link to {p2} remains unclear.",
     ],
     "econ": [
-        "{P1} is a central question in empirical work on {p2}.",
+        "The measurement of {p1} is a central question in empirical work on {p2}.",
         "We revisit {p1} in the context of {p2}.",
         "Classical approaches to {p1} ignore the role of {p2}.",
     ],
@@ -438,7 +438,7 @@ METHOD = {
         "Using {m}, we prove sharp results on {p1}.",
         "We establish new bounds for {p1} by means of {m}.",
         "Our main result gives a {a} characterization of {p1} in terms of {p3}.",
-        "We prove that {p1} admit a {a} description via {m}.",
+        "We prove that problems on {p1} admit a {a} description via {m}.",
     ],
     "bio": [
         "We combine {m} with {d} to study {p1}.",
@@ -452,7 +452,7 @@ METHOD = {
 DETAIL = [
     "Our approach exploits {p3} to reduce the cost of {p1} without sacrificing accuracy.",
     "The key idea is to treat {p2} and {p3} within a single {a} formulation.",
-    "We show that {p1} can be understood as a special case of {p3}.",
+    "We show that our approach to {p1} can be understood as a special case of {p3}.",
     "A careful analysis reveals a trade-off between {p2} and {p3}.",
     "We also discuss how {p3} affects the stability of the resulting scheme.",
     "In contrast to earlier work, our formulation does not require prior knowledge of {p2}.",
@@ -461,17 +461,17 @@ RESULT = {
     "cs": [
         "Experiments on {d} show that {acr} outperforms strong baselines by {n}% while using {k}x fewer parameters.",
         "On {d}, our method improves over the previous state of the art by {n} points.",
-        "Extensive experiments on {d} demonstrate consistent gains in {p1}.",
+        "Extensive experiments on {d} demonstrate consistent gains over prior work on {p1}.",
         "{acr} achieves a {k}x speed-up on {d} with negligible loss in accuracy.",
     ],
     "phys": [
-        "We find that {p1} is strongly enhanced near {p3}, with a characteristic scale of order $\\xi \\sim {k}$.",
+        "We find that signatures of {p1} are strongly enhanced near {p3}, with a characteristic scale of order $\\xi \\sim {k}$.",
         "Our results show a crossover between two regimes governed by {p3}.",
         "The predicted signatures of {p1} are within reach of current experiments.",
-        "We identify a new phase in which {p1} and {p3} coexist.",
+        "We identify a regime in which the effects of {p1} and {p3} coexist.",
     ],
     "astro": [
-        "We find that {p1} is consistent with the standard model at the {k}$\\sigma$ level.",
+        "We find that our measurements of {p1} are consistent with the standard model at the {k}$\\sigma$ level.",
         "Our measurements improve existing constraints on {p1} by a factor of {k}.",
         "We detect a significant correlation between {p1} and {p3} at redshift $z \\sim {k}$.",
         "The inferred properties of {p1} agree with predictions from {m}.",
@@ -484,11 +484,11 @@ RESULT = {
     ],
     "bio": [
         "The model reproduces key features of {d} and predicts the effect of {p3}.",
-        "We find that {p1} depends strongly on {p3}.",
+        "We find that the behaviour of {p1} depends strongly on {p3}.",
     ],
     "econ": [
         "We find economically significant effects of {p3}, robust to alternative specifications.",
-        "The estimates suggest that {p1} has been underestimated by about {n}%.",
+        "The estimates suggest that the role of {p1} has been underestimated by about {n}%.",
     ],
 }
 CONCLUSION = [
@@ -517,7 +517,7 @@ TITLE = {
         "On {p1} and {p2}", "A note on {p1}", "{P1} via {p3}", "Sharp bounds for {p1}",
         "{P1}, {p3}, and applications", "Remarks on {p1} in {p2}",
     ],
-    "bio": ["{P1} shapes {p2}", "A {a} model of {p1}", "{P1} and {p3}: a quantitative study"],
+    "bio": ["How {p1} shapes {p2}", "A {a} model of {p1}", "{P1} and {p3}: a quantitative study"],
     "econ": ["{P1} and {p2}", "Estimating {p1} with {p3}", "A {a} approach to {p1}"],
 }
 

@@ -1,0 +1,171 @@
+"""Import throughput: ``import_arxiv`` on a fresh database against raw ``COPY`` of the same papers.
+
+Usage (run by hand; ``DATABASE_URL`` names the Postgres server, the bench makes its own databases):
+
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres
+    .venv/bin/python bench/import_throughput.py --papers 100000
+    .venv/bin/python bench/import_throughput.py --papers 1000000 --batch-size 5000 --keep-db
+
+What it does:
+1. generates a corpus of N papers with ``generate_corpus`` (seed 1), or reuses the one cached
+   under var/bench/corpus-N-s1.jsonl.gz;
+2. creates a fresh database (``--db-name``, default bzpeer_bench_import) and migrates it;
+3. times ``manage.py import_arxiv CORPUS`` in a subprocess: wall time, peak RSS of the process
+   (exact, from wait4) and the row counts it produced;
+4. in the same run and database, times a raw ``COPY`` of the same papers (streamed from the same
+   file, JSON-decoded, one row per paper: id, title, abstract, authors, categories, ...) into a
+   bare UNLOGGED table, with psycopg's ``copy.write_row``;
+5. prints papers/s for both, their ratio (import/COPY; the target is >= 1/8) and peak RSS;
+6. drops the database unless ``--keep-db``.
+
+``--skip-copy`` leaves out step 4 (e.g. to build a kept benchmark database).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+
+from bench.common import (  # noqa: E402
+    PYTHON,
+    ROOT,
+    database_url,
+    drop_database,
+    ensure_corpus,
+    fresh_database,
+    manage_env,
+    migrate,
+    peak_rss_mb,
+    run_measured,
+)
+
+BARE_COLUMNS = ("id", "submitter", "authors", "title", "comments", "journal_ref", "doi", "report_no", "categories",
+                "license", "abstract", "versions", "update_date", "authors_parsed")
+
+
+def copy_baseline(db_url: str, corpus: Path) -> tuple[int, float]:
+    """COPY every paper of ``corpus`` into a bare UNLOGGED table; returns (rows, seconds)."""
+    import psycopg
+
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("DROP TABLE IF EXISTS bench_bare_papers")
+        conn.execute(
+            "CREATE UNLOGGED TABLE bench_bare_papers (id text, submitter text, authors text, title text, "
+            "comments text, journal_ref text, doi text, report_no text, categories text, license text, "
+            "abstract text, versions jsonb, update_date date, authors_parsed jsonb)"
+        )
+        t0 = time.perf_counter()
+        n = 0
+        with conn.cursor() as cur, cur.copy(
+            f"COPY bench_bare_papers ({', '.join(BARE_COLUMNS)}) FROM STDIN"
+        ) as cp, gzip.open(corpus, "rt", encoding="utf-8") as fh:
+            dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+            for line in fh:
+                r = json.loads(line)
+                cp.write_row((
+                    r["id"], r["submitter"], r["authors"], r["title"], r["comments"], r["journal-ref"], r["doi"],
+                    r["report-no"], r["categories"], r["license"], r["abstract"], dumps(r["versions"]),
+                    r["update_date"], dumps(r["authors_parsed"]),
+                ))
+                n += 1
+        seconds = time.perf_counter() - t0
+        conn.execute("DROP TABLE bench_bare_papers")
+    return n, seconds
+
+
+def table_counts(db_url: str) -> dict:
+    import psycopg
+
+    out = {}
+    with psycopg.connect(db_url) as conn:
+        for table in ("papers_paper", "researchers_author", "papers_authorship", "papers_topic", "papers_papertopic",
+                      "papers_institution"):
+            try:
+                out[table] = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            except psycopg.Error:
+                conn.rollback()
+                out[table] = None
+    return out
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--papers", type=int, required=True)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--batch-size", type=int, default=None, help="passed to import_arxiv --batch-size")
+    ap.add_argument("--db-name", default="bzpeer_bench_import")
+    ap.add_argument("--keep-db", action="store_true", help="keep the benchmark database afterwards")
+    ap.add_argument("--skip-copy", action="store_true", help="do not run the raw COPY baseline")
+    ap.add_argument("--json", dest="json_out", default=None, help="also write the figures to this JSON file")
+    args = ap.parse_args(argv)
+
+    import django
+
+    django.setup()
+    corpus, gen = ensure_corpus(args.papers, args.seed)
+    size_mb = corpus.stat().st_size / 2**20
+    print(f"corpus: {corpus} ({size_mb:.0f} MB gz)")
+    db_url = fresh_database(args.db_name)
+    print(f"database: {args.db_name} (fresh), migrate {migrate(db_url):.1f} s")
+
+    cmd = [PYTHON, "manage.py", "import_arxiv", str(corpus)]
+    if args.batch_size:
+        cmd += ["--batch-size", str(args.batch_size)]
+    imp = run_measured(cmd, env=manage_env(db_url, CELERY_TASK_ALWAYS_EAGER="1"))
+    if imp.returncode != 0:
+        print(imp.stdout[-2000:], imp.stderr[-5000:], sep="\n")
+        print(f"import_arxiv failed (exit {imp.returncode}) after {imp.seconds:.1f} s")
+        if not args.keep_db:
+            drop_database(args.db_name)
+        return 1
+    summary = next((ln for ln in imp.stdout.splitlines() if ln.startswith("imported:")), imp.stdout.strip()[-300:])
+    counts = table_counts(db_url)
+
+    copy_rows = copy_s = None
+    if not args.skip_copy:
+        copy_rows, copy_s = copy_baseline(db_url, corpus)
+    if not args.keep_db:
+        drop_database(args.db_name)
+
+    imp_rate = args.papers / imp.seconds
+    result = {
+        "papers": args.papers,
+        "batch_size": args.batch_size,
+        "import_seconds": round(imp.seconds, 2),
+        "import_papers_per_s": round(imp_rate),
+        "import_peak_rss_mb": round(imp.max_rss_mb),
+        "import_tree_rss_mb": round(imp.tree_rss_mb),
+        "import_summary": summary,
+        "counts": counts,
+        "bench_peak_rss_mb": round(peak_rss_mb()["self"]),
+        "generate": None if gen is None else {"seconds": round(gen.seconds, 1), "peak_rss_mb": round(gen.max_rss_mb),
+                                              "tree_rss_mb": round(gen.tree_rss_mb)},
+    }
+    print(f"import_arxiv: {args.papers} papers in {imp.seconds:.1f} s = {imp_rate:,.0f} papers/s, "
+          f"peak RSS {imp.max_rss_mb:.0f} MB (process tree {imp.tree_rss_mb:.0f} MB)")
+    print(f"  {summary}")
+    print("  rows: " + ", ".join(f"{k}={v}" for k, v in counts.items()))
+    if copy_s:
+        copy_rate = copy_rows / copy_s
+        ratio = imp_rate / copy_rate
+        result.update(copy_seconds=round(copy_s, 2), copy_papers_per_s=round(copy_rate), ratio=round(ratio, 3))
+        print(f"raw COPY:     {copy_rows} papers in {copy_s:.1f} s = {copy_rate:,.0f} papers/s "
+              f"(bench process peak RSS {result['bench_peak_rss_mb']} MB)")
+        verdict = "meets" if ratio >= 1 / 8 else "misses"
+        print(f"ratio import/COPY = {ratio:.3f} (1/{1 / ratio:.1f}); target >= 1/8: {verdict}")
+    if args.json_out:
+        Path(args.json_out).write_text(json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    os.chdir(ROOT)
+    sys.exit(main())

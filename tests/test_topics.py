@@ -1,0 +1,96 @@
+"""Topics: arXiv category names and phrase topics that read like topic names."""
+
+import json
+
+import pytest
+
+from papers.ingest.topics import (
+    CATEGORY_NAMES,
+    PhraseExtractor,
+    candidate_phrases,
+    canonical_category,
+    category_name,
+    category_slug,
+    phrase_ok,
+    phrase_slug,
+)
+
+# Every category on arXiv's current taxonomy page.
+CURRENT_CATEGORIES = """
+cs.AI cs.AR cs.CC cs.CE cs.CG cs.CL cs.CR cs.CV cs.CY cs.DB cs.DC cs.DL cs.DM cs.DS cs.ET cs.FL cs.GL cs.GR cs.GT
+cs.HC cs.IR cs.IT cs.LG cs.LO cs.MA cs.MM cs.MS cs.NA cs.NE cs.NI cs.OH cs.OS cs.PF cs.PL cs.RO cs.SC cs.SD cs.SE
+cs.SI cs.SY econ.EM econ.GN econ.TH eess.AS eess.IV eess.SP eess.SY math.AC math.AG math.AP math.AT math.CA
+math.CO math.CT math.CV math.DG math.DS math.FA math.GM math.GN math.GR math.GT math.HO math.IT math.KT math.LO
+math.MG math.MP math.NA math.NT math.OA math.OC math.PR math.QA math.RA math.RT math.SG math.SP math.ST
+astro-ph.CO astro-ph.EP astro-ph.GA astro-ph.HE astro-ph.IM astro-ph.SR cond-mat.dis-nn cond-mat.mes-hall
+cond-mat.mtrl-sci cond-mat.other cond-mat.quant-gas cond-mat.soft cond-mat.stat-mech cond-mat.str-el
+cond-mat.supr-con gr-qc hep-ex hep-lat hep-ph hep-th math-ph nlin.AO nlin.CD nlin.CG nlin.PS nlin.SI nucl-ex
+nucl-th physics.acc-ph physics.ao-ph physics.app-ph physics.atm-clus physics.atom-ph physics.bio-ph
+physics.chem-ph physics.class-ph physics.comp-ph physics.data-an physics.ed-ph physics.flu-dyn physics.gen-ph
+physics.geo-ph physics.hist-ph physics.ins-det physics.med-ph physics.optics physics.plasm-ph physics.pop-ph
+physics.soc-ph physics.space-ph quant-ph q-bio.BM q-bio.CB q-bio.GN q-bio.MN q-bio.NC q-bio.OT q-bio.PE q-bio.QM
+q-bio.SC q-bio.TO q-fin.CP q-fin.EC q-fin.GN q-fin.MF q-fin.PM q-fin.PR q-fin.RM q-fin.ST q-fin.TR stat.AP stat.CO
+stat.ME stat.ML stat.OT stat.TH
+""".split()
+
+
+def test_every_current_arxiv_category_has_a_human_name():
+    missing = [code for code in CURRENT_CATEGORIES if code not in CATEGORY_NAMES]
+    assert missing == []
+    assert category_name("cs.LG") == "Machine Learning"
+    assert category_name("hep-th") == "High Energy Physics - Theory"
+    assert category_name("math.AP") == "Analysis of PDEs"
+    assert all("." not in name or " " in name for name in CATEGORY_NAMES.values())
+
+
+def test_an_unknown_category_still_gets_a_readable_name_and_aliases_share_a_topic():
+    assert category_name("cs.ZZ") == "Computer Science (cs.ZZ)"
+    assert canonical_category("math.MP") == "math-ph"
+    assert canonical_category("cs.IT") == "math.IT"
+    assert category_slug("cs.LG") == "cs-lg"
+
+
+def test_candidate_phrases_never_cross_stopwords_or_punctuation():
+    phrases = candidate_phrases("In this paper we propose binary neural networks; quantization-aware training works.")
+    assert "binary neural networks" in phrases
+    assert "quantization-aware training" in phrases
+    assert not any("paper" in p or "propose" in p or "networks quantization" in p for p in phrases)
+
+
+@pytest.mark.parametrize("phrase", ["binary neural networks", "quantization", "neural architecture search",
+                                    "twisted bilayer graphene", "markov chain monte carlo", "dark matter"])
+def test_topic_shaped_phrases_pass(phrase):
+    assert phrase_ok(phrase)
+
+
+@pytest.mark.parametrize("phrase", ["paper propose", "results", "binary neural", "classical result", "model",
+                                    "recently proposed", "cs.lg", "interaction", "significantly improves"])
+def test_junk_phrases_are_rejected(phrase):
+    assert not phrase_ok(phrase) or phrase not in candidate_phrases(phrase)
+
+
+def test_singular_and_plural_forms_are_one_topic():
+    assert phrase_slug("binary neural networks") == phrase_slug("binary neural network")
+    assert phrase_slug("dimensions") == phrase_slug("dimension")
+
+
+def test_phrases_extracted_from_real_abstracts_read_like_topic_names(arxiv_samples):
+    docs = []
+    with open(arxiv_samples / "kaggle" / "kaggle-snapshot-first200-lines-2023.jsonl") as fh:
+        for line in fh:
+            record = json.loads(line)
+            docs.append((record["title"], record["abstract"]))
+    results = PhraseExtractor().extract(docs)
+    chosen = [phrase for row in results for phrase, _w in row]
+    assert sum(1 for row in results if row) > 150
+    assert len(chosen) > 400
+    assert all(phrase_ok(p) and p == p.lower() and "." not in p for p in chosen)
+    assert {"dark matter", "modular forms", "discrete dipole approximation"} <= set(chosen)
+    weights = [w for row in results for _p, w in row]
+    assert all(0 < w <= 1 for w in weights)
+
+
+def test_a_known_phrase_is_recognised_even_when_it_occurs_once_in_a_batch():
+    extractor = PhraseExtractor(known={"neural architecture search"})
+    [chosen] = extractor.extract([("Neural architecture search on a budget", "We study the cost of it.")])
+    assert "neural architecture search" in [p for p, _w in chosen]
