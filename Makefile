@@ -43,6 +43,7 @@ migrate: services
 
 demo: migrate
 	@set -a; source var/services.env; set +a; $(PY) manage.py load_demo --papers $(DEMO_PAPERS)
+	@set -a; source var/services.env; set +a; $(PY) manage.py recompute_trust > /dev/null
 
 setup: demo
 

@@ -86,6 +86,7 @@ class Measured:
     returncode: int
     max_rss_mb: float  # largest single process (the command or any of its children)
     tree_rss_mb: float  # peak of the summed RSS of the process tree (shared pages counted per process)
+    tree_pss_mb: float = 0.0  # peak summed PSS of the tree: its real memory when workers share pages
     stdout: str = ""
     stderr: str = ""
 
@@ -99,6 +100,7 @@ def run_measured(cmd: list[str], env: dict | None = None, cwd: Path = ROOT, samp
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=err)
         peak_tree = [0]
+        peak_pss = [0]
         done = threading.Event()
 
         def sample():
@@ -109,13 +111,16 @@ def run_measured(cmd: list[str], env: dict | None = None, cwd: Path = ROOT, samp
             while not done.is_set():
                 try:
                     procs = [root] + root.children(recursive=True)
-                    total = 0
+                    total = pss = 0
                     for p in procs:
                         try:
                             total += p.memory_info().rss
-                        except psutil.Error:
+                            if len(procs) > 1:  # PSS splits pages shared by forked workers fairly
+                                pss += p.memory_full_info().pss
+                        except (psutil.Error, AttributeError):
                             pass
                     peak_tree[0] = max(peak_tree[0], total)
+                    peak_pss[0] = max(peak_pss[0], pss or total)
                 except psutil.Error:
                     break
                 done.wait(sample_every)
@@ -132,7 +137,8 @@ def run_measured(cmd: list[str], env: dict | None = None, cwd: Path = ROOT, samp
     out_path.unlink(missing_ok=True)
     err_path.unlink(missing_ok=True)
     return Measured(seconds=seconds, returncode=proc.returncode, max_rss_mb=usage.ru_maxrss / 1024,
-                    tree_rss_mb=peak_tree[0] / 2**20, stdout=stdout, stderr=stderr)
+                    tree_rss_mb=peak_tree[0] / 2**20, tree_pss_mb=peak_pss[0] / 2**20, stdout=stdout,
+                    stderr=stderr)
 
 
 def peak_rss_mb() -> dict:
@@ -192,5 +198,5 @@ def ensure_corpus(n: int, seed: int = 1, homonym_rate: float = 0.05, log=print) 
     tmp.replace(path)  # last: a corpus file only exists once its sidecars do
     log(m.stdout.strip().splitlines()[0] if m.stdout.strip() else "(no output)")
     log(f"  generate_corpus wall {m.seconds:.1f} s, peak RSS {m.max_rss_mb:.0f} MB (largest process), "
-        f"{m.tree_rss_mb:.0f} MB (process tree, shared pages counted per process)")
+        f"process tree: RSS sum {m.tree_rss_mb:.0f} MB, PSS sum {m.tree_pss_mb:.0f} MB")
     return path, m

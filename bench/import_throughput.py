@@ -147,7 +147,8 @@ def main(argv=None) -> int:
         "counts": counts,
         "bench_peak_rss_mb": round(peak_rss_mb()["self"]),
         "generate": None if gen is None else {"seconds": round(gen.seconds, 1), "peak_rss_mb": round(gen.max_rss_mb),
-                                              "tree_rss_mb": round(gen.tree_rss_mb)},
+                                              "tree_rss_mb": round(gen.tree_rss_mb),
+                                              "tree_pss_mb": round(gen.tree_pss_mb)},
     }
     print(f"import_arxiv: {args.papers} papers in {imp.seconds:.1f} s = {imp_rate:,.0f} papers/s, "
           f"peak RSS {imp.max_rss_mb:.0f} MB (process tree {imp.tree_rss_mb:.0f} MB)")

@@ -25,7 +25,7 @@ SELECT DISTINCT ON (b.author_id) b.author_id, a.author_id AS parent
 FROM papers_authorship a
 JOIN papers_paper p ON p.id = a.paper_id
 JOIN papers_authorship b ON b.paper_id = a.paper_id AND b.author_id <> a.author_id
-WHERE a.author_id = ANY(%(frontier)s) AND p.authors_count <= %(cap)s
+WHERE a.author_id = ANY(%(frontier)s::bigint[]) AND p.authors_count <= %(cap)s
 ORDER BY b.author_id, a.author_id
 """
 
@@ -46,7 +46,7 @@ ORDER BY x.hop
 """
 
 AUTHORS_SQL = """
-SELECT id, slug, display_name, claim_state, verification_level FROM researchers_author WHERE id = ANY(%(ids)s)
+SELECT id, slug, display_name, claim_state, verification_level FROM researchers_author WHERE id = ANY(%(ids)s::bigint[])
 """
 
 

@@ -176,7 +176,7 @@ def filter_elements(elements: dict | None, *, depth: int = 2, types=NODE_TYPES, 
 def author_ids_by_slug(slugs) -> dict:
     """{slug: author id} for the given slugs that exist (one query)."""
     with connection.cursor() as cur:
-        cur.execute("SELECT slug, id FROM researchers_author WHERE slug = ANY(%s)", [list(slugs)])
+        cur.execute("SELECT slug, id FROM researchers_author WHERE slug = ANY(%s::text[])", [list(slugs)])
         return dict(cur.fetchall())
 
 

@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
-from .models import SLICE_FORMAT_VERSION, GraphSlice, SliceStatus
+from .models import SLICE_FORMAT_VERSION, SliceStatus
 from .slices import build_slice
 
 logger = logging.getLogger(__name__)
@@ -32,6 +32,7 @@ ON CONFLICT (author_id) DO UPDATE SET
     revision = graph_graphslice.revision + 1, built_at = EXCLUDED.built_at, build_ms = EXCLUDED.build_ms,
     watermark = EXCLUDED.watermark, watched_author_ids = EXCLUDED.watched_author_ids,
     error = '', failed_at = NULL, updated_at = EXCLUDED.updated_at
+RETURNING revision
 """
 
 FAILURE_SQL = """
@@ -65,8 +66,8 @@ def graph_slice_retry(*, author_id: int) -> bool:
     return graph_slice_request_build(author_id=author_id)
 
 
-def graph_slice_build(*, author_id: int, final_attempt: bool = True) -> GraphSlice | None:
-    """Build and store the author's slice; failures are logged and recorded on the row (transient ones re-raised unless final)."""
+def graph_slice_build(*, author_id: int, final_attempt: bool = True) -> int | None:
+    """Build and store the author's slice (returns its new revision); failures are logged and recorded on the row (transient ones re-raised unless final)."""
     try:
         result = _build_and_store(author_id)
     except TRANSIENT_ERRORS as exc:
@@ -83,7 +84,7 @@ def graph_slice_build(*, author_id: int, final_attempt: bool = True) -> GraphSli
 
 
 @transaction.atomic
-def _build_and_store(author_id: int) -> GraphSlice | None:
+def _build_and_store(author_id: int) -> int | None:
     # One snapshot for every query of the build, so the watermark matches the data read.
     # (Inside an outer transaction, e.g. a test, the outer snapshot rules.)
     if len(transaction.get_connection().atomic_blocks) == 1:
@@ -105,7 +106,7 @@ def _build_and_store(author_id: int) -> GraphSlice | None:
             "format_version": SLICE_FORMAT_VERSION, "now": timezone.now(), "build_ms": build_ms,
             "watermark": result.watermark, "watched": result.watched_author_ids,
         })
-    return GraphSlice.objects.get(author_id=author_id)
+        return cur.fetchone()[0]
 
 
 @transaction.atomic

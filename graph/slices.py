@@ -101,7 +101,7 @@ ranked AS (
            count(DISTINCT b.paper_id) AS shared,
            min(m.year) AS first_year,
            max(m.year) AS last_year,
-           bool_and(b.attribution = ANY(%(weak)s)) AS weak_only
+           bool_and(b.attribution = ANY(%(weak)s::text[])) AS weak_only
     FROM mine m
     JOIN papers_authorship b ON b.paper_id = m.paper_id AND b.author_id <> %(aid)s
     GROUP BY b.author_id
@@ -125,7 +125,7 @@ ORDER BY r.shared DESC, r.last_year DESC NULLS LAST, r.author_id
 
 # Max data_changed_at over the author and all direct coauthors: the build's watermark.
 WATERMARK_SQL = """
-SELECT max(data_changed_at) FROM researchers_author WHERE id = ANY(%(ids)s)
+SELECT max(data_changed_at) FROM researchers_author WHERE id = ANY(%(ids)s::bigint[])
 """
 
 # Second degree and the edges among first-degree coauthors, from the shown coauthors' papers.
@@ -135,19 +135,19 @@ SECOND_DEGREE_SQL = """
 WITH fp AS (
     SELECT a.author_id AS f, a.paper_id, p.year
     FROM papers_authorship a JOIN papers_paper p ON p.id = a.paper_id
-    WHERE a.author_id = ANY(%(first)s) AND p.authors_count <= %(cap)s
+    WHERE a.author_id = ANY(%(first)s::bigint[]) AND p.authors_count <= %(cap)s
 ),
 pairs AS (
     SELECT fp.f, b.author_id AS x, count(DISTINCT fp.paper_id) AS shared,
            min(fp.year) AS first_year, max(fp.year) AS last_year,
-           bool_and(b.attribution = ANY(%(weak)s)) AS weak_only
+           bool_and(b.attribution = ANY(%(weak)s::text[])) AS weak_only
     FROM fp
     JOIN papers_authorship b ON b.paper_id = fp.paper_id AND b.author_id <> fp.f AND b.author_id <> %(aid)s
     GROUP BY fp.f, b.author_id
 ),
 second AS (
     SELECT x, count(*) AS links, sum(shared) AS total
-    FROM pairs WHERE NOT (x = ANY(%(first)s))
+    FROM pairs WHERE NOT (x = ANY(%(first)s::bigint[]))
     GROUP BY x HAVING count(*) >= 2
     ORDER BY count(*) DESC, sum(shared) DESC, x
     LIMIT %(top)s
@@ -158,7 +158,7 @@ SELECT pairs.f, pairs.x, pairs.shared, pairs.first_year, pairs.last_year, pairs.
 FROM pairs
 LEFT JOIN second s ON s.x = pairs.x
 LEFT JOIN researchers_author au ON au.id = pairs.x AND s.x IS NOT NULL
-WHERE s.x IS NOT NULL OR (pairs.x = ANY(%(first)s) AND pairs.f < pairs.x)
+WHERE s.x IS NOT NULL OR (pairs.x = ANY(%(first)s::bigint[]) AND pairs.f < pairs.x)
 """
 
 # The author's works (most recent first) and, for those works, which shown people wrote them.
@@ -173,7 +173,7 @@ WITH works AS (
 SELECT w.id, w.arxiv_id, w.title, w.year, w.authors_count,
        coalesce(array_agg(DISTINCT b.author_id) FILTER (WHERE b.author_id IS NOT NULL), '{}') AS people
 FROM works w
-LEFT JOIN papers_authorship b ON b.paper_id = w.id AND b.author_id = ANY(%(people)s)
+LEFT JOIN papers_authorship b ON b.paper_id = w.id AND b.author_id = ANY(%(people)s::bigint[])
 GROUP BY w.id, w.arxiv_id, w.title, w.year, w.submitted, w.authors_count
 ORDER BY w.submitted DESC NULLS LAST, w.id DESC
 """
@@ -190,14 +190,14 @@ LIMIT %(top)s
 PAPER_TOPICS_SQL = """
 SELECT pt.paper_id, pt.topic_id, pt.weight
 FROM papers_papertopic pt
-WHERE pt.paper_id = ANY(%(papers)s) AND pt.topic_id = ANY(%(topics)s)
+WHERE pt.paper_id = ANY(%(papers)s::bigint[]) AND pt.topic_id = ANY(%(topics)s::bigint[])
 """
 
 # Papers by the shown coauthors that the author did not write, most shared-by-the-slice first.
 NEARBY_COLLAB_SQL = """
 SELECT p.id, p.arxiv_id, p.title, p.year, array_agg(DISTINCT a.author_id) AS people
 FROM papers_authorship a JOIN papers_paper p ON p.id = a.paper_id
-WHERE a.author_id = ANY(%(first)s) AND p.authors_count <= %(cap)s
+WHERE a.author_id = ANY(%(first)s::bigint[]) AND p.authors_count <= %(cap)s
   AND NOT EXISTS (SELECT 1 FROM papers_authorship own WHERE own.paper_id = p.id AND own.author_id = %(aid)s)
 GROUP BY p.id, p.arxiv_id, p.title, p.year, p.submitted
 ORDER BY count(DISTINCT a.author_id) DESC, p.submitted DESC NULLS LAST, p.id DESC
@@ -228,7 +228,7 @@ WITH per_pair AS (
     SELECT DISTINCT ON (a.author_id, a.institution_id)
            a.author_id, a.institution_id, p.arxiv_id, p.year, p.submitted
     FROM papers_authorship a JOIN papers_paper p ON p.id = a.paper_id
-    WHERE a.author_id = ANY(%(people)s) AND a.institution_id IS NOT NULL
+    WHERE a.author_id = ANY(%(people)s::bigint[]) AND a.institution_id IS NOT NULL
     ORDER BY a.author_id, a.institution_id, p.submitted DESC NULLS LAST, p.id DESC
 ),
 ranked AS (

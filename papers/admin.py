@@ -5,7 +5,17 @@ import json
 from django.contrib import admin
 from django.utils.html import format_html
 
-from papers.models import Authorship, AuthorTopic, ImportRun, ImportState, Institution, Paper, PaperTopic, Topic
+from papers.models import (
+    Authorship,
+    AuthorTopic,
+    ImportRun,
+    ImportState,
+    Institution,
+    Paper,
+    PaperTopic,
+    PendingAuthorRefresh,
+    Topic,
+)
 
 
 class AuthorshipInline(admin.TabularInline):
@@ -139,3 +149,16 @@ class ImportRunAdmin(admin.ModelAdmin):
         more = obj.failed - len(obj.errors)
         note = f"\n… and {more} more (not stored)" if more > 0 else ""
         return format_html("<pre style='max-height:30em;overflow:auto'>{}{}</pre>", shown, note)
+
+
+@admin.register(PendingAuthorRefresh)
+class PendingAuthorRefreshAdmin(admin.ModelAdmin):
+    """Read-only view of the importer's author refresh queue (normally empty between imports)."""
+
+    list_display = ("author", "authorships_changed", "queued_at")
+    list_filter = ("authorships_changed",)
+    search_fields = ("=author__id", "author__display_name")
+    raw_id_fields = ("author",)
+
+    def has_add_permission(self, request):
+        return False

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import F
+from django.db.models import F, Prefetch
 
 from researchers.models import Author
 from researchers.selectors import PAPER_LIST_FIELDS, attach_bylines
@@ -44,6 +44,15 @@ def _slice(qs, page, size) -> Slice:
 
 def _listed_papers():
     return Paper.objects.filter(deleted=False).only(*PAPER_LIST_FIELDS)
+
+
+# Newest first exactly as the index paper_submitted_idx (submitted DESC, id DESC) is sorted, so
+# "latest N" lists walk the index instead of sorting the corpus; undated rows are left out.
+NEWEST_FIRST = ("-submitted", "-id")
+
+
+def _newest(qs):
+    return qs.filter(submitted__isnull=False).order_by(*NEWEST_FIRST)
 
 
 # --- paper page ---------------------------------------------------------------------------
@@ -98,9 +107,7 @@ def topic_top_researchers(*, topic: Topic, limit=TOPIC_RESEARCHERS) -> list[Auth
 
 def topic_recent_papers(*, topic: Topic, page=1, size=TOPIC_PAPERS_PAGE) -> Slice:
     """Newest papers on the topic, one page, with bylines: two queries."""
-    qs = _listed_papers().filter(paper_topics__topic=topic).order_by(
-        F("submitted").desc(nulls_last=True), "-id"
-    )
+    qs = _newest(_listed_papers().filter(paper_topics__topic=topic))
     result = _slice(qs, page, size)
     attach_bylines(result.items, full=SEARCH_BYLINE, head=SEARCH_BYLINE)
     return result
@@ -110,7 +117,7 @@ def topic_recent_papers(*, topic: Topic, page=1, size=TOPIC_PAPERS_PAGE) -> Slic
 
 def home_recent_papers(*, limit=HOME_PAPERS) -> list[Paper]:
     """The newest papers with short bylines: two queries."""
-    papers = list(_listed_papers().order_by(F("submitted").desc(nulls_last=True), "-id")[:limit])
+    papers = list(_newest(_listed_papers())[:limit])
     attach_bylines(papers, full=SEARCH_BYLINE, head=SEARCH_BYLINE)
     return papers
 
@@ -123,8 +130,8 @@ FROM (
     FROM papers_authorship s
     JOIN (
         SELECT id FROM papers_paper
-        WHERE NOT deleted
-        ORDER BY submitted DESC NULLS LAST, id DESC
+        WHERE NOT deleted AND submitted IS NOT NULL
+        ORDER BY submitted DESC, id DESC
         LIMIT %s
     ) p ON p.id = s.paper_id
     GROUP BY s.author_id
@@ -193,3 +200,23 @@ __all__ = [
     "topic_recent_papers",
     "topic_top_researchers",
 ]
+
+
+# --- API reads -------------------------------------------------------------------------
+
+def papers_for_api_list():
+    """Papers for API lists; filtering and cursor ordering are applied by the view."""
+    return Paper.objects.filter(deleted=False).defer("abstract", "search_vector", "versions")
+
+
+def papers_for_api_detail():
+    """Papers for the API detail, with the byline and topics prefetched (one query each)."""
+    return Paper.objects.filter(deleted=False).defer("search_vector").prefetch_related(
+        Prefetch("authorships", queryset=Authorship.objects.select_related("author").order_by("position")),
+        Prefetch("paper_topics", queryset=PaperTopic.objects.select_related("topic").order_by("-weight")),
+    )
+
+
+def topics_for_api():
+    """Topics for the API, most used first."""
+    return Topic.objects.all()

@@ -13,7 +13,7 @@ from . import identity_selectors as sel
 from .models import Author, Claim, ClaimStatus, IdentityEvent
 from .permissions import is_moderator, user_has_verified_email
 from .services import claims
-from .services.errors import NotAllowed, ServiceError
+from .services.errors import Conflict, NotAllowed, ServiceError
 from .services.evidence import derive_evidence
 from .view_utils import login_required_message, refused, safe_back
 
@@ -43,7 +43,7 @@ def _precheck(request, author):
             "Verify your email address before claiming a record: open the link we emailed you, or add an "
             "address under Email addresses."), back=author.get_absolute_url())
     if author.claim_state == "disputed":
-        return refused(request, ServiceError(
+        return refused(request, Conflict(
             "This record is under review: a dispute about its owner is open. A moderator will resolve it."),
             back=author.get_absolute_url())
     if author.owner_id == request.user.pk:

@@ -54,6 +54,19 @@ def test_orcid_button_shows_when_keys_are_configured(client, settings):
     }
     html = client.get("/accounts/login/").content.decode()
     assert "Sign in with ORCID" in html and 'href="/accounts/orcid/login/' in html
+    # The hand-off page asks for a POST before leaving for orcid.org, in the site's layout.
+    handoff = client.get("/accounts/orcid/login/?process=login")
+    assert handoff.status_code == 200
+    assert 'class="auth-card"' in handoff.content.decode() and 'method="post"' in handoff.content.decode()
+
+
+def test_account_settings_pages_use_the_account_layout(client, verified_user):
+    client.force_login(verified_user)
+    for url in ("/accounts/3rdparty/", "/accounts/password/change/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert 'class="manage-nav"' in html and 'aria-current="page"' in html
 
 
 def test_sign_up_requires_email_verification_then_logs_in(client):

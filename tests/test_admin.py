@@ -5,7 +5,16 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from papers.models import Authorship, AuthorTopic, ImportRun, Institution, Paper, PaperTopic, Topic
+from papers.models import (
+    Authorship,
+    AuthorTopic,
+    ImportRun,
+    Institution,
+    Paper,
+    PaperTopic,
+    PendingAuthorRefresh,
+    Topic,
+)
 from tests.factories import AuthorshipFactory, AuthorTopicFactory, PaperFactory, PaperTopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,11 +28,13 @@ def curator(client):
 
 
 def test_every_papers_model_is_registered_in_the_admin():
-    for model in (Paper, Authorship, Institution, Topic, PaperTopic, AuthorTopic, ImportRun):
+    for model in (Paper, Authorship, Institution, Topic, PaperTopic, AuthorTopic, ImportRun, PendingAuthorRefresh):
         assert admin.site.is_registered(model), model.__name__
 
 
-@pytest.mark.parametrize("model", [Paper, Authorship, Institution, Topic, PaperTopic, AuthorTopic, ImportRun])
+@pytest.mark.parametrize(
+    "model", [Paper, Authorship, Institution, Topic, PaperTopic, AuthorTopic, ImportRun, PendingAuthorRefresh]
+)
 def test_each_changelist_renders_with_a_search(curator, model):
     AuthorshipFactory()
     PaperTopicFactory()

@@ -30,13 +30,19 @@ def log_in(page, live_server, user, next_path="/"):
     page.wait_for_url(re.compile(re.escape(live_server.url + next_path) + r"$"))
 
 
-def walk_claim_wizard(page, submit_label):
+def walk_claim_wizard(page, submit_label, screenshot=None, prefix="claim-wizard"):
     page.get_by_role("link", name=re.compile(r"Claim this record|Open a dispute")).first.click()
     page.wait_for_url(re.compile(r"/claim/$"))
+    if screenshot:
+        screenshot(page, f"{prefix}-1-papers")
     page.get_by_role("button", name="Next: add evidence").click()
     page.wait_for_url(re.compile(r"/claim/evidence/$"))
+    if screenshot:
+        screenshot(page, f"{prefix}-2-evidence")
     page.get_by_role("button", name="Next: review and submit").click()
     page.wait_for_url(re.compile(r"/claim/review/$"))
+    if screenshot:
+        screenshot(page, f"{prefix}-3-review")
     page.get_by_role("button", name=submit_label).click()
 
 
@@ -47,7 +53,7 @@ def test_sign_up_claim_see_l2_then_moderator_approves_to_l4_then_a_second_claim_
     # Sign up and verify the email from the locmem outbox.
     page.goto(live_server.url + "/accounts/signup/")
     page.get_by_label("Email").fill("zechun@example.org")
-    page.get_by_label("Password:").fill("a-Long-unusual-passphrase-42")
+    page.get_by_label("Password", exact=True).fill("a-Long-unusual-passphrase-42")
     page.get_by_label("Password (again)").fill("a-Long-unusual-passphrase-42")
     page.get_by_role("button", name="Create account").click()
     page.wait_for_url(re.compile(r"/accounts/confirm-email/"))
@@ -58,7 +64,7 @@ def test_sign_up_claim_see_l2_then_moderator_approves_to_l4_then_a_second_claim_
 
     # Claim the record through the wizard.
     page.goto(live_server.url + author.get_absolute_url())
-    walk_claim_wizard(page, "Submit claim")
+    walk_claim_wizard(page, "Submit claim", screenshot)
     page.wait_for_url(live_server.url + author.get_absolute_url())
     snapshot = page.locator("[data-verification-level]")
     assert snapshot.get_attribute("data-verification-level") == "L2"
@@ -93,7 +99,7 @@ def test_sign_up_claim_see_l2_then_moderator_approves_to_l4_then_a_second_claim_
     rival_page.set_default_timeout(15_000)
     try:
         log_in(rival_page, live_server, rival, author.get_absolute_url())
-        walk_claim_wizard(rival_page, "Submit and open a dispute")
+        walk_claim_wizard(rival_page, "Submit and open a dispute", screenshot, "claim-dispute-wizard")
         rival_page.wait_for_url(live_server.url + author.get_absolute_url())
         assert rival_page.get_by_text("opened a dispute").first.is_visible()
     finally:

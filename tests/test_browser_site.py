@@ -175,7 +175,7 @@ def test_sign_up_verify_email_and_log_in(live_server, page, screenshot, db):
     page.goto(live_server.url + "/")
     page.get_by_role("link", name="Sign up").click()
     page.get_by_label("Email").fill("grace@example.org")
-    page.get_by_label("Password:").fill("a-Long-unusual-passphrase-42")
+    page.get_by_label("Password", exact=True).fill("a-Long-unusual-passphrase-42")
     page.get_by_label("Password (again)").fill("a-Long-unusual-passphrase-42")
     screenshot(page, "signup")
     page.get_by_role("button", name="Create account").click()

@@ -94,3 +94,18 @@ def test_double_click_opens_the_node_page_and_json_export_downloads(live_server,
     }""")
     page.wait_for_url(f"**/researchers/{corpus['bea'].slug}/")
     screenshot(page, "graph_explorer_dbltap_profile")
+
+
+def test_the_profile_panel_polls_until_the_slice_is_built_then_draws_it(live_server, page, screenshot, corpus):
+    bea = corpus["bea"]  # no slice yet: the first request queues the build (run in-process in tests)
+    page.goto(f"{live_server.url}/researchers/{bea.slug}/")
+    panel = page.locator("#graph-panel")
+    assert "Building this graph slice…" in panel.inner_text()
+    screenshot(page, "graph_profile_panel_building")
+    # htmx re-fetches the stage every 2 s and swaps in the drawn slice.
+    panel.locator("[data-graph-status='ready'] .graph-compact canvas").first.wait_for(timeout=30_000)
+    assert page.evaluate("document.querySelector('.graph-compact')._cy.nodes().length") >= 4
+    assert "hx-trigger" not in panel.inner_html()
+    panel.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)  # let the fit after the htmx swap paint before the screenshot; no assertion depends on it
+    screenshot(page, "graph_profile_panel_ready")

@@ -168,3 +168,25 @@ def test_admin_moderation_queue_approves_claims_through_the_service(client):
     author.refresh_from_db()
     assert author.verification_level == 4
     assert IdentityEvent.objects.filter(author=author, kind=EventKind.APPROVE).exists()
+
+
+def test_the_database_refuses_to_rewrite_or_delete_events_even_with_raw_sql():
+    from django.db import DatabaseError, connection, transaction
+
+    author = author_with_works(1)
+    claims.claim_submit(user=VerifiedUserFactory(), author=author)
+    event = IdentityEvent.objects.get(author=author)
+    for sql in ("UPDATE researchers_identityevent SET summary = 'x' WHERE id = %s",
+                "DELETE FROM researchers_identityevent WHERE id = %s"):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cur:
+            cur.execute(sql, [event.pk])
+    assert IdentityEvent.objects.get(pk=event.pk).summary == event.summary
+
+
+def test_deleting_the_actor_account_keeps_the_event():
+    author = author_with_works(1)
+    user = VerifiedUserFactory()
+    claims.claim_submit(user=user, author=author)
+    claims.claim_unclaim(actor=user, claim=Claim.objects.get(user=user))
+    user.delete()
+    assert IdentityEvent.objects.filter(author=author, actor__isnull=True).count() == 2

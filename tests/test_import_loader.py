@@ -351,3 +351,14 @@ def test_a_source_fault_still_settles_the_counts_of_the_records_it_kept():
     with pytest.raises(ValueError):
         load_records(source(), run=run)
     assert Author.objects.get(name_key="lovelace|ada").works_count == 1
+
+
+def test_refresh_author_aggregates_recounts_named_authors_on_demand():
+    from papers.ingest.loader import refresh_author_aggregates
+
+    load([paper("2301.00200", person("Ada", "Lovelace")), paper("2301.00201", person("Ada", "Lovelace"))])
+    ada = Author.objects.get(name_key="lovelace|ada")
+    Author.objects.filter(pk=ada.pk).update(works_count=99, topics_count=0)
+    assert refresh_author_aggregates([ada.pk]) == 1
+    ada.refresh_from_db()
+    assert ada.works_count == 2 and ada.topics_count > 0

@@ -154,3 +154,26 @@ def test_an_identity_change_in_researchers_rescores_the_record_at_once():
     score = TrustScore.objects.get(author=author)
     assert score.level == 4 and score.identity == 38
     assert score.total == 21 - 5 + 38  # a level change is not held back by the daily cap
+
+
+@pytest.mark.django_db
+def test_a_recompute_on_an_empty_database_writes_nothing():
+    result = services.trust_recompute_all()
+    assert result["records"] == 0 and result["written"] == 0
+    assert not TrustScore.objects.exists()
+
+
+@pytest.mark.django_db
+def test_scores_of_records_that_no_longer_exist_are_pruned():
+    author, team = trust_seed_like_author()
+    services.trust_recompute_all()
+    ghost = team[0].pk
+    # A record deleted outside the ORM (no database-level FK on the trust tables).
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("DELETE FROM papers_authorship WHERE author_id = %s", [ghost])
+        cur.execute("DELETE FROM researchers_author WHERE id = %s", [ghost])
+    services.trust_recompute_all()
+    assert not TrustScore.objects.filter(author_id=ghost).exists()
+    assert not TrustSnapshot.objects.filter(author_id=ghost).exists()

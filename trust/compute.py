@@ -155,7 +155,10 @@ def prepare_rows(author_ids: np.ndarray, raw: dict) -> Rows:
     """Map ids to dense indexes, drop duplicate (paper, author) slots, sort by paper."""
     aid = raw["author_id"]
     aidx = np.searchsorted(author_ids, aid)
-    known = (aidx < len(author_ids)) & (author_ids[np.minimum(aidx, len(author_ids) - 1)] == aid)
+    if len(author_ids):
+        known = (aidx < len(author_ids)) & (author_ids[np.minimum(aidx, len(author_ids) - 1)] == aid)
+    else:
+        known = np.zeros(len(aid), dtype=bool)
     _, pidx = np.unique(raw["paper_id"][known], return_inverse=True)
     aidx = aidx[known].astype(np.int64)
     key = pidx.astype(np.int64) * max(len(author_ids), 1) + aidx

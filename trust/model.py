@@ -246,8 +246,13 @@ def evidence_lines(part: str, facts: dict) -> list[str]:
         lines += [str(line) for line in f.get("claim_evidence", [])]
         if f.get("orcid"):
             lines.append("ORCID iD present in the source metadata")
-        if f.get("claim_state") == "unclaimed":
+        state = f.get("claim_state")
+        if state == "unclaimed":
             lines.append("Not yet claimed by its researcher")
+        elif state == "claimed":
+            lines.append("Claimed by its researcher")
+        elif state == "disputed":
+            lines.append("Ownership disputed: under review")
         return lines
     if part == "consistency":
         works = f.get("works", 0)

@@ -27,6 +27,8 @@ _EXTRA_FOLD = str.maketrans(
 
 def fold(text: str) -> str:
     """Unicode-fold (NFKD, combining marks dropped) and case-fold, whitespace collapsed."""
+    if text.isascii():  # most names: nothing to decompose
+        return " ".join(text.split()).casefold()
     text = unicodedata.normalize("NFKD", text.translate(_EXTRA_FOLD))
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return _SPACES.sub(" ", text).strip().casefold()

@@ -22,7 +22,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import queue
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -42,7 +44,15 @@ from papers.ingest.topics import (
 from papers.models import ImportRun, TopicKind
 from researchers.models import Author
 
-__all__ = ["load_records", "drain_author_refresh", "BatchLoader", "find_code_url", "content_hash", "ERRORS_CAP"]
+__all__ = [
+    "ERRORS_CAP",
+    "BatchLoader",
+    "content_hash",
+    "drain_author_refresh",
+    "find_code_url",
+    "load_records",
+    "refresh_author_aggregates",
+]
 
 # The stored error list is capped so a bad file cannot bloat the row; `failed` counts them all.
 ERRORS_CAP = 500
@@ -50,6 +60,7 @@ ERRORS_CAP = 500
 # people does not make each of them a close collaborator, and the pair count would explode.
 CLOSE_COLLAB_MAX_AUTHORS = 50
 CLOSE_COLLAB_MIN_PAPERS = 2
+# researchers.services.aggregates imports these limits so both refreshes agree.
 AUTHOR_TOPICS_KEPT = 20
 MAX_POSITION = 32767  # smallint byline position
 MAX_VARIANTS = 50
@@ -809,6 +820,24 @@ def _refresh_authors(cur) -> None:
     )
 
 
+def refresh_author_aggregates(author_ids, *, authorships_changed: bool = True) -> int:
+    """Refresh the maintained aggregates of ``author_ids`` now, in the caller's transaction."""
+    ids = sorted({int(i) for i in author_ids if i})
+    if not ids:
+        return 0
+    with connection.cursor() as cur:
+        cur.execute(_STAGING_DDL)
+        cur.execute("TRUNCATE stg_t")
+        cur.execute(
+            "INSERT INTO stg_t (author_id, changed) SELECT id, %s FROM researchers_author WHERE id = ANY(%s)",
+            [authorships_changed, ids],
+        )
+        n = cur.rowcount
+        cur.execute("ANALYZE stg_t")
+        _refresh_authors(cur)
+    return n
+
+
 def drain_author_refresh(*, chunk: int = 20_000) -> int:
     """Refresh the aggregates of every queued author, ``chunk`` authors per transaction.
 
@@ -865,6 +894,51 @@ def _batches(records: Iterable, size: int) -> Iterator[tuple[list, BaseException
         yield batch, None
 
 
+_DONE = object()
+
+
+def _prefetched(batches: Iterator, depth: int = 2) -> Iterator:
+    """Run the parser one or two batches ahead in a thread.
+
+    While the main thread waits on Postgres (psycopg releases the GIL), the next batch is
+    parsed, so parsing and SQL overlap on two cores. Memory stays bounded by ``depth``.
+    """
+    slots: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce():
+        try:
+            for item in batches:
+                while not stop.is_set():
+                    try:
+                        slots.put(item, timeout=0.5)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+        except BaseException as exc:  # pragma: no cover - _batches already turns faults into items
+            slots.put(([], exc))
+        finally:
+            slots.put(_DONE)
+
+    thread = threading.Thread(target=produce, name="arxiv-parse-ahead", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = slots.get()
+            if item is _DONE:
+                return
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():  # unblock a producer waiting on a full queue
+            try:
+                slots.get_nowait()
+            except queue.Empty:
+                thread.join(timeout=0.1)
+
+
 def load_records(
     records: Iterable[PaperRecord | RecordError],
     *,
@@ -882,7 +956,7 @@ def load_records(
     loader = BatchLoader(run=run)
     batches = 0
     try:
-        for batch, error in _batches(records, max(1, batch_size)):
+        for batch, error in _prefetched(_batches(records, max(1, batch_size))):
             if batch:
                 stats = loader.load_batch(batch)
                 batches += 1

@@ -395,7 +395,7 @@ INTRO = {
         "We study {p1} in connection with {p2}.",
         "Problems involving {p1} arise naturally in the study of {p2}.",
         "This paper is concerned with {p1} and their relation to {p2}.",
-        "Questions about {p1} have a long history, going back to classical work on {p2}.",
+        "Questions about {p1} go back to classical work on {p2}.",
     ],
     "bio": [
         "Research on {p1} is central to understanding {p2}.",
@@ -455,13 +455,13 @@ DETAIL = [
     "We show that our approach to {p1} can be understood as a special case of {p3}.",
     "A careful analysis reveals a trade-off between {p2} and {p3}.",
     "We also discuss how {p3} affects the stability of the resulting scheme.",
-    "In contrast to earlier work, our formulation does not require prior knowledge of {p2}.",
+    "In contrast to earlier work, no prior knowledge of {p2} is required.",
 ]
 RESULT = {
     "cs": [
         "Experiments on {d} show that {acr} outperforms strong baselines by {n}% while using {k}x fewer parameters.",
         "On {d}, our method improves over the previous state of the art by {n} points.",
-        "Extensive experiments on {d} demonstrate consistent gains over prior work on {p1}.",
+        "Extensive experiments on {d} confirm the benefits for {p1}.",
         "{acr} achieves a {k}x speed-up on {d} with negligible loss in accuracy.",
     ],
     "phys": [
@@ -492,10 +492,10 @@ RESULT = {
     ],
 }
 CONCLUSION = [
-    "These results shed new light on {p1} and open new directions for {p2}.",
+    "These results clarify the nature of {p1} and suggest ways forward for {p2}.",
     "Our findings have implications for the design of future work on {p2}.",
     "We discuss the implications of our results for {p2}.",
-    "Taken together, our results establish {p1} as a useful tool for {p3}.",
+    "Taken together, our results make {p1} practical for {p3}.",
     "",
     "",
 ]
@@ -587,3 +587,45 @@ COLLABORATIONS = [
     ("Pierre Auger Collaboration", "high-energy-astro", 1), ("H.E.S.S. Collaboration", "high-energy-astro", 1),
     ("DES Collaboration", "cosmology", 2), ("Planck Collaboration", "cosmology", 1), ("DESI Collaboration", "cosmology", 1),
 ]
+
+
+# More phrasings, so that no stock phrase of the prose recurs often enough to look like a topic.
+PROBLEM += [
+    "Yet little is known about how {p3} influences {p1}.",
+    "Earlier treatments of {p1} neglect {p3} entirely.",
+    "Standard techniques break down once {p3} is included.",
+    "How {p1} behaves in the presence of {p3} remains an open question.",
+    "A systematic treatment of {p1} that accounts for {p3} is still missing.",
+    "Existing estimates disagree on the importance of {p3}.",
+]
+DETAIL += [
+    "We further clarify how {p2} enters the analysis.",
+    "Crucially, {p3} can be incorporated at negligible additional cost.",
+    "Along the way we obtain a simplified treatment of {p2}.",
+    "This perspective connects {p1} to ideas from {p3}.",
+    "The construction applies equally to {p2}.",
+    "We also examine where this picture ceases to hold.",
+]
+CONCLUSION += [
+    "We expect the approach to extend to {p2}.",
+    "Possible extensions to {p3} are outlined.",
+    "Several questions about {p2} are left for follow-up work.",
+    "Implications for {p3} are briefly discussed.",
+    "",
+]
+INTRO["cs"] += ["Interest in {p1} has grown rapidly alongside work on {p2}.",
+                "Many applications of {p2} depend on progress in {p1}."]
+INTRO["phys"] += ["Much recent work has focused on {p1}, motivated in part by {p2}.",
+                  "Experiments on {p2} increasingly probe {p1}."]
+INTRO["astro"] += ["Surveys of {p2} have made {p1} accessible to precise study.",
+                   "Theoretical models of {p1} make testable predictions for {p2}."]
+INTRO["math"] += ["Let us consider {p1} from the viewpoint of {p2}.",
+                  "Recent progress on {p2} suggests new approaches to {p1}."]
+RESULT["cs"] += ["Compared with prior art, {acr} reduces memory by {k}x on {d}.",
+                 "Ablations on {d} isolate the contribution of {p3}."]
+RESULT["phys"] += ["Numerical results agree with the analytical predictions to within {n}%.",
+                   "We map out the full phase diagram as a function of {p3}."]
+RESULT["astro"] += ["The data favour models in which {p3} is significant.",
+                    "We place an upper limit on {p1} that is {k} times tighter than before."]
+RESULT["math"] += ["We illustrate the theorem with explicit examples from {p3}.",
+                   "The method also yields effective constants."]

@@ -34,6 +34,8 @@
       if (url) window.location.href = url;
     });
     el._cy = cy;
+    // The stage may still be settling (htmx swap, fonts): fit once the box has its final size.
+    window.requestAnimationFrame(function () { cy.resize(); cy.fit(undefined, 14); });
   }
 
   function renderAll(root) {

@@ -43,7 +43,8 @@
       "line-color": "#f2b705", "z-index": 20 } },
     { selector: ".faded", style: { "opacity": 0.12 } },
     { selector: ".path", style: { "line-color": "#d4380d", "border-color": "#d4380d", "border-width": 4,
-      "width": 4, "opacity": 1, "z-index": 30, "label": "data(label)", "curve-style": "bezier" } },
+      "width": 4, "opacity": 1, "z-index": 30, "label": "data(label)", "font-size": 8, "curve-style": "bezier",
+      "text-rotation": "autorotate", "text-background-color": "#ffffff", "text-background-opacity": 0.8 } },
     { selector: "node.path", style: { "width": 26, "height": 26 } },
     { selector: ".filtered", style: { "display": "none" } }
   ];
