@@ -16,7 +16,10 @@ PROBLEM_TYPE_BASE = "https://bzpeer.org/problems/"
 
 
 def _problem_type(exc, status_code):
-    code = getattr(exc, "default_code", None) or HTTPStatus(status_code).phrase.lower().replace(" ", "-")
+    code = getattr(exc, "default_code", None)
+    if code in (None, "error"):
+        # Generic APIExceptions (service refusals among them) are typed by their status.
+        code = HTTPStatus(status_code).phrase.lower().replace(" ", "-")
     if isinstance(exc, Http404):
         code = "not-found"
     return PROBLEM_TYPE_BASE + str(code).replace("_", "-")
@@ -92,6 +95,8 @@ _PROBLEM_RESPONSES = {
     "415": "Unsupported request media type.",
     "429": "Rate limited; retry later.",
 }
+# Writes can meet a record whose state forbids them (owned, disputed, already answered).
+_WRITE_PROBLEM_RESPONSES = {"409": "Conflicts with the resource's current state."}
 
 
 def add_problem_responses(result, generator, request, public):
@@ -104,10 +109,38 @@ def add_problem_responses(result, generator, request, public):
             if method not in {"get", "post", "put", "patch", "delete"}:
                 continue
             responses = operation.setdefault("responses", {})
-            for code, description in _PROBLEM_RESPONSES.items():
+            if any(p.get("in") == "header" and p.get("name") == "If-None-Match"
+                   for p in operation.get("parameters", [])):
+                responses.setdefault("304", {
+                    "description": "Not modified: the If-None-Match tag still matches.",
+                    "headers": {"ETag": {"schema": {"type": "string"}}},
+                })
+            documented = dict(_PROBLEM_RESPONSES)
+            if method != "get":
+                documented.update(_WRITE_PROBLEM_RESPONSES)
+            for code, description in documented.items():
                 existing = responses.get(code)
                 if existing is None:
                     responses[code] = {"description": description, "content": {PROBLEM_CONTENT_TYPE: {"schema": ref}}}
                 else:
                     existing.setdefault("content", {})[PROBLEM_CONTENT_TYPE] = {"schema": ref}
     return result
+
+
+def problem_response(request, status_code: int, detail: str):
+    """A problem details response outside DRF (URLs no API view matched, server errors under /api/)."""
+    from django.http import JsonResponse
+
+    body = {
+        "type": PROBLEM_TYPE_BASE + ("not-found" if status_code == 404 else
+                                     HTTPStatus(status_code).phrase.lower().replace(" ", "-")),
+        "title": HTTPStatus(status_code).phrase,
+        "status": status_code,
+        "detail": detail,
+        "instance": request.get_full_path(),
+    }
+    return JsonResponse(body, status=status_code, content_type=PROBLEM_CONTENT_TYPE)
+
+
+def is_api_request(request) -> bool:
+    return request.path.startswith("/api/")

@@ -2,7 +2,10 @@
 
 from django.urls import include, path
 
+from .api_auth import TokenObtainView
+
 urlpatterns = [
+    path("auth/token/", TokenObtainView.as_view(), name="api-token"),
     path("", include("papers.api.urls")),
     path("", include("researchers.api.urls")),
     path("", include("graph.api.urls")),

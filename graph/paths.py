@@ -20,13 +20,14 @@ MAX_HOPS = 6
 PAPERS_PER_HOP = 5
 
 # Every coauthor of every frontier author, with one parent each (the smallest id, for determinism).
+# GROUP BY rather than DISTINCT ON: a hash aggregate, no sort of the whole level.
 EXPAND_SQL = """
-SELECT DISTINCT ON (b.author_id) b.author_id, a.author_id AS parent
+SELECT b.author_id, min(a.author_id) AS parent
 FROM papers_authorship a
 JOIN papers_paper p ON p.id = a.paper_id
 JOIN papers_authorship b ON b.paper_id = a.paper_id AND b.author_id <> a.author_id
 WHERE a.author_id = ANY(%(frontier)s::bigint[]) AND p.authors_count <= %(cap)s
-ORDER BY b.author_id, a.author_id
+GROUP BY b.author_id
 """
 
 # Up to PAPERS_PER_HOP connecting papers per consecutive pair, newest first, with the pair's total.

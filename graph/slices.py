@@ -19,6 +19,8 @@ TOP_WORKS = 25
 NEARBY_PAPERS = 15
 # At most this many of the nearby papers come from collaborators; topic papers fill the rest.
 NEARBY_FROM_COLLABORATORS = 10
+# Candidates per shown coauthor for the collaborator-nearby papers.
+NEARBY_PER_COLLABORATOR = 10
 TOP_TOPICS = 8
 INSTITUTIONS_PER_PERSON = 2
 CLOSE_COLLABORATOR_MIN_PAPERS = 2
@@ -93,8 +95,10 @@ FROM researchers_author au WHERE au.id = %(aid)s
 COAUTHORS_SQL = """
 WITH mine AS (
     SELECT a.paper_id, p.year
-    FROM papers_authorship a JOIN papers_paper p ON p.id = a.paper_id
-    WHERE a.author_id = %(aid)s AND p.authors_count <= %(cap)s
+    FROM papers_authorship a
+    CROSS JOIN LATERAL (SELECT p.year FROM papers_paper p
+                        WHERE p.id = a.paper_id AND p.authors_count <= %(cap)s OFFSET 0) p
+    WHERE a.author_id = %(aid)s
 ),
 ranked AS (
     SELECT b.author_id,
@@ -134,8 +138,10 @@ SELECT max(data_changed_at) FROM researchers_author WHERE id = ANY(%(ids)s::bigi
 SECOND_DEGREE_SQL = """
 WITH fp AS (
     SELECT a.author_id AS f, a.paper_id, p.year
-    FROM papers_authorship a JOIN papers_paper p ON p.id = a.paper_id
-    WHERE a.author_id = ANY(%(first)s::bigint[]) AND p.authors_count <= %(cap)s
+    FROM papers_authorship a
+    CROSS JOIN LATERAL (SELECT p.year FROM papers_paper p
+                        WHERE p.id = a.paper_id AND p.authors_count <= %(cap)s OFFSET 0) p
+    WHERE a.author_id = ANY(%(first)s::bigint[])
 ),
 pairs AS (
     SELECT fp.f, b.author_id AS x, count(DISTINCT fp.paper_id) AS shared,
@@ -152,13 +158,16 @@ second AS (
     ORDER BY count(*) DESC, sum(shared) DESC, x
     LIMIT %(top)s
 )
-SELECT pairs.f, pairs.x, pairs.shared, pairs.first_year, pairs.last_year, pairs.weak_only,
-       s.links, au.display_name, au.slug, au.claim_state, au.verification_level, au.is_collaboration,
-       au.works_count
+SELECT pairs.f, pairs.x, pairs.shared, pairs.first_year, pairs.last_year, pairs.weak_only, s.links
 FROM pairs
 LEFT JOIN second s ON s.x = pairs.x
-LEFT JOIN researchers_author au ON au.id = pairs.x AND s.x IS NOT NULL
 WHERE s.x IS NOT NULL OR (pairs.x = ANY(%(first)s::bigint[]) AND pairs.f < pairs.x)
+"""
+
+# The records of the chosen second-degree people: a primary-key lookup of at most 30 ids.
+PEOPLE_SQL = """
+SELECT id, display_name, slug, claim_state, verification_level, is_collaboration, works_count
+FROM researchers_author WHERE id = ANY(%(ids)s::bigint[])
 """
 
 # The author's works (most recent first) and, for those works, which shown people wrote them.
@@ -193,14 +202,22 @@ FROM papers_papertopic pt
 WHERE pt.paper_id = ANY(%(papers)s::bigint[]) AND pt.topic_id = ANY(%(topics)s::bigint[])
 """
 
-# Papers by the shown coauthors that the author did not write, most shared-by-the-slice first.
+# Recent papers by the shown coauthors that the author did not write, those shared by most of
+# them first. Each coauthor contributes its latest few (walking its (author, paper) index
+# backwards: ids follow import order), so prolific coauthors cost the same as anyone else.
 NEARBY_COLLAB_SQL = """
-SELECT p.id, p.arxiv_id, p.title, p.year, array_agg(DISTINCT a.author_id) AS people
-FROM papers_authorship a JOIN papers_paper p ON p.id = a.paper_id
-WHERE a.author_id = ANY(%(first)s::bigint[]) AND p.authors_count <= %(cap)s
-  AND NOT EXISTS (SELECT 1 FROM papers_authorship own WHERE own.paper_id = p.id AND own.author_id = %(aid)s)
+SELECT p.id, p.arxiv_id, p.title, p.year, array_agg(DISTINCT c.f) AS people
+FROM unnest(%(first)s::bigint[]) AS f0(f)
+CROSS JOIN LATERAL (
+    SELECT a.paper_id, f0.f FROM papers_authorship a
+    WHERE a.author_id = f0.f
+      AND NOT EXISTS (SELECT 1 FROM papers_authorship own WHERE own.paper_id = a.paper_id AND own.author_id = %(aid)s)
+    ORDER BY a.paper_id DESC
+    LIMIT %(per_person)s
+) c
+JOIN papers_paper p ON p.id = c.paper_id AND p.authors_count <= %(cap)s
 GROUP BY p.id, p.arxiv_id, p.title, p.year, p.submitted
-ORDER BY count(DISTINCT a.author_id) DESC, p.submitted DESC NULLS LAST, p.id DESC
+ORDER BY count(DISTINCT c.f) DESC, p.submitted DESC NULLS LAST, p.id DESC
 LIMIT %(top)s
 """
 
@@ -227,7 +244,9 @@ INSTITUTIONS_SQL = """
 WITH per_pair AS (
     SELECT DISTINCT ON (a.author_id, a.institution_id)
            a.author_id, a.institution_id, p.arxiv_id, p.year, p.submitted
-    FROM papers_authorship a JOIN papers_paper p ON p.id = a.paper_id
+    FROM papers_authorship a
+    CROSS JOIN LATERAL (SELECT p.arxiv_id, p.year, p.submitted, p.id FROM papers_paper p
+                        WHERE p.id = a.paper_id OFFSET 0) p
     WHERE a.author_id = ANY(%(people)s::bigint[]) AND a.institution_id IS NOT NULL
     ORDER BY a.author_id, a.institution_id, p.submitted DESC NULLS LAST, p.id DESC
 ),
@@ -310,11 +329,11 @@ def build_slice(author_id: int) -> SliceResult | None:
             node.update(shared_papers=row["shared"], first_year=row["first_year"], last_year=row["last_year"],
                         close=row["shared"] >= CLOSE_COLLABORATOR_MIN_PAPERS)
             nodes[node["id"]] = node
-            edges_key = _edge(me, node["id"], "coauthored",
+            e = _edge(me, node["id"], "coauthored",
                               coauthored_label(row["shared"], row["first_year"], row["last_year"]),
                               weight=float(row["shared"]), papers=row["shared"], first_year=row["first_year"],
                               last_year=row["last_year"], close=node["close"])
-            edges[edges_key["id"]] = edges_key
+            edges[e["id"]] = e
         watched = [author_id, *(totals["all_ids"] or [])]
         cur.execute(WATERMARK_SQL, {"ids": watched})
         watermark = cur.fetchone()[0]
@@ -323,11 +342,17 @@ def build_slice(author_id: int) -> SliceResult | None:
         second_total = 0
         if first_ids:
             cur.execute(SECOND_DEGREE_SQL, {**params, "first": first_ids, "top": TOP_SECOND_DEGREE})
-            for row in _rows(cur):
+            pair_rows = _rows(cur)
+            second_ids = sorted({r["x"] for r in pair_rows if r["links"] is not None})
+            records = {}
+            if second_ids:
+                cur.execute(PEOPLE_SQL, {"ids": second_ids})
+                records = {r["id"]: r for r in _rows(cur)}
+            for row in pair_rows:
                 f, x = person_id(row["f"]), person_id(row["x"])
                 if row["links"] is not None:
                     if x not in nodes:
-                        node = _person_node(row, pk=row["x"], degree=2)
+                        node = _person_node({**records[row["x"]], "weak_only": row["weak_only"]}, pk=row["x"], degree=2)
                         node.update(linked_coauthors=row["links"])
                         nodes[x] = node
                         second_total += 1
@@ -371,7 +396,8 @@ def build_slice(author_id: int) -> SliceResult | None:
         # 5. Nearby papers: collaborators' papers first, then recent papers on the top topics.
         nearby = []
         if first_ids:
-            cur.execute(NEARBY_COLLAB_SQL, {**params, "first": first_ids, "top": NEARBY_PAPERS})
+            cur.execute(NEARBY_COLLAB_SQL, {**params, "first": first_ids, "top": NEARBY_PAPERS,
+                                            "per_person": NEARBY_PER_COLLABORATOR})
             for row in _rows(cur)[:NEARBY_FROM_COLLABORATORS]:
                 nearby.append(("collab", row))
         if topic_rows:
@@ -439,29 +465,50 @@ def build_slice(author_id: int) -> SliceResult | None:
 
 
 def _add_metrics(nodes: dict, edges: dict) -> None:
-    """Weighted degree, betweenness and Louvain communities, on the slice graph only."""
+    """Weighted degree, betweenness and Louvain communities, on the slice graph only.
+
+    Weighted degree is taken over every typed edge. Betweenness and communities are computed on
+    the slice's collaboration network (people and their coauthorships): that is where brokerage
+    and groups mean something, and it keeps Brandes' O(V·E) to ~60 people instead of every
+    paper, topic and institution leaf. Other nodes join the community of the people they link to.
+    """
     g = nx.Graph()
     g.add_nodes_from(nodes)
+    people = nx.Graph()
+    people.add_nodes_from(nid for nid, n in nodes.items() if n["type"] == "person")
     for e in edges.values():
-        if e["source"] in nodes and e["target"] in nodes:
-            w = float(e.get("weight") or 1.0)
-            if g.has_edge(e["source"], e["target"]):
-                g[e["source"]][e["target"]]["weight"] += w
-            else:
-                g.add_edge(e["source"], e["target"], weight=w)
+        s, t = e["source"], e["target"]
+        if s not in nodes or t not in nodes:
+            continue
+        w = float(e.get("weight") or 1.0)
+        if g.has_edge(s, t):
+            g[s][t]["weight"] += w
+        else:
+            g.add_edge(s, t, weight=w)
+        if e["type"] == "coauthored":
+            people.add_edge(s, t, weight=w)
     degree = dict(g.degree(weight="weight"))
-    # Unweighted betweenness: shared-paper counts are strengths, not distances.
-    betweenness = nx.betweenness_centrality(g, normalized=True) if g.number_of_nodes() > 2 else {}
+    # Unweighted: shared-paper counts are strengths, not distances.
+    betweenness = nx.betweenness_centrality(people, normalized=True) if people.number_of_nodes() > 2 else {}
     communities = (
-        nx.community.louvain_communities(g, weight="weight", seed=LOUVAIN_SEED) if g.number_of_edges() else []
+        nx.community.louvain_communities(people, weight="weight", seed=LOUVAIN_SEED)
+        if people.number_of_edges() else [set(people)]
     )
     # Number communities by size so colours are stable between rebuilds of the same data.
     community_of = {}
-    for index, members in enumerate(sorted(communities, key=lambda c: (-len(c), min(c)))):
+    for index, members in enumerate(sorted(communities, key=lambda c: (-len(c), min(c, default="")))):
         for member in members:
             community_of[member] = index
+    for nid in nodes:
+        if nid in community_of:
+            continue
+        votes = {}
+        for other in g.neighbors(nid):
+            if other in community_of:
+                votes[community_of[other]] = votes.get(community_of[other], 0) + g[nid][other]["weight"]
+        community_of[nid] = max(votes, key=lambda c: (votes[c], -c)) if votes else 0
     for nid, node in nodes.items():
         node["weighted_degree"] = round(degree.get(nid, 0.0), 3)
         b = betweenness.get(nid, 0.0)
         node["betweenness"] = round(b, 4) if not math.isnan(b) else 0.0
-        node["community"] = community_of.get(nid, 0)
+        node["community"] = community_of[nid]

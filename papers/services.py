@@ -8,7 +8,8 @@ from django.utils import timezone
 from papers.models import ImportRun, ImportState
 
 __all__ = [
-    "ImportSourceError", "import_run_start", "import_run_checkpoint", "import_run_finish", "import_run_load",
+    "ImportSourceError", "import_run_start", "import_run_checkpoint", "import_run_resume", "import_run_expect",
+    "import_run_finish", "import_run_load",
     "import_arxiv_source", "import_arxiv_enqueue",
 ]
 
@@ -26,6 +27,25 @@ def import_run_checkpoint(*, run: ImportRun, checkpoint: str) -> None:
     """Record how far the run got (offset, resumptionToken, start index) so it can resume."""
     run.checkpoint = checkpoint
     run.save(update_fields=["checkpoint"])
+
+
+@transaction.atomic
+def import_run_resume(*, run: ImportRun) -> ImportRun:
+    """Reopen a failed or interrupted run so it continues from its checkpoint."""
+    if run.state != ImportState.RUNNING:
+        run.state = ImportState.RUNNING
+        run.message = ""
+        run.finished_at = None
+        run.save(update_fields=["state", "message", "finished_at"])
+    return run
+
+
+@transaction.atomic
+def import_run_expect(*, run: ImportRun, total: int) -> None:
+    """Record how many records the source announced, for the admin's progress bar."""
+    if run.total_expected != total:
+        run.total_expected = total
+        run.save(update_fields=["total_expected"])
 
 
 @transaction.atomic

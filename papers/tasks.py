@@ -2,7 +2,7 @@
 
 import requests
 from celery import shared_task
-from django.db import OperationalError, InterfaceError
+from django.db import InterfaceError, OperationalError
 
 from papers.models import ImportRun
 from papers.services import ImportSourceError, import_arxiv_source as import_source

@@ -98,7 +98,11 @@ class WorksPage:
 
 
 def _authored_by(author_id):
-    return Exists(Authorship.objects.filter(paper_id=OuterRef("pk"), author_id=author_id))
+    # Slots awaiting the owner's review are not on the profile yet; the maintained counts
+    # (works_count etc.) exclude them the same way.
+    return Exists(
+        Authorship.objects.filter(paper_id=OuterRef("pk"), author_id=author_id).exclude(attribution="pending")
+    )
 
 
 def works_for_profile(*, author: Author, sort: str = SORT_NEWEST, year: int | None = None,
@@ -257,3 +261,56 @@ def close_collaborators(*, author: Author, limit=SIDEBAR_COLLABORATORS) -> list[
     """Coauthors sharing ≥ 2 papers, most shared first, each with `.shared`: one aggregate query."""
     return list(Author.objects.raw(CLOSE_COLLABORATORS_SQL, [author.pk, CLOSE_COLLABORATOR_MIN_SHARED, limit]))
 
+
+
+# --- API reads ---------------------------------------------------------------------------
+
+# The same folded-name match as the site search (served by author_name_trgm_idx).
+_API_NAME_MATCH_SQL = (
+    "public.f_unaccent(lower(display_name)) %% public.f_unaccent(lower(%s))"
+    " OR public.f_unaccent(lower(%s)) <%% public.f_unaccent(lower(display_name))"
+)
+_API_NAME_SCORE_SQL = (
+    "GREATEST(similarity(public.f_unaccent(lower(display_name)), public.f_unaccent(lower(%s))),"
+    " word_similarity(public.f_unaccent(lower(%s)), public.f_unaccent(lower(display_name))))"
+)
+
+
+def researchers_for_api_list(*, search: str = ""):
+    """Live (not merged-away) author records; with `search`, annotated with a name-match `score`."""
+    from django.db.models import BooleanField, FloatField
+    from django.db.models.expressions import RawSQL
+
+    qs = Author.objects.filter(merged_into__isnull=True).only(
+        "id", "display_name", "slug", "affiliation", "is_collaboration", "works_count", "followers_count",
+        "topics_count", "close_collaborators_count", "first_year", "last_year", "claim_state",
+        "verification_level", "open_to_collaborate",
+    )
+    search = search.strip()
+    if search:
+        qs = qs.filter(RawSQL(_API_NAME_MATCH_SQL, [search, search], output_field=BooleanField())).annotate(
+            score=RawSQL(_API_NAME_SCORE_SQL, [search, search], output_field=FloatField())
+        )
+    return qs
+
+
+def researcher_for_api_detail(*, slug: str) -> Author:
+    """One live author record with its top topics prefetched; raises Author.DoesNotExist."""
+    from django.db.models import Prefetch
+
+    return (
+        Author.objects.filter(merged_into__isnull=True)
+        .prefetch_related(
+            Prefetch(
+                "author_topics",
+                queryset=AuthorTopic.objects.select_related("topic").order_by("-weight", "topic_id")[:SIDEBAR_TOPICS],
+                to_attr="top_topics",
+            )
+        )
+        .get(slug=slug)
+    )
+
+
+def works_for_api(*, author: Author):
+    """The author's works (accepted authorships only), for cursor pagination by the view."""
+    return Paper.objects.filter(_authored_by(author.pk), deleted=False).defer("abstract", "search_vector", "versions")

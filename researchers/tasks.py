@@ -44,3 +44,13 @@ def prune_follow_rate_events():
     from researchers.services.follows import follow_rate_events_prune
 
     return follow_rate_events_prune()
+
+
+@shared_task(bind=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5, time_limit=60, soft_time_limit=50)
+def notify_dispute_opened(self, dispute_id):
+    return notifications.notify_dispute_opened(dispute_id=dispute_id)
+
+
+@shared_task(bind=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5, time_limit=60, soft_time_limit=50)
+def notify_claim_reviewed(self, claim_id):
+    return notifications.notify_claim_reviewed(claim_id=claim_id)

@@ -412,3 +412,20 @@ def test_owner_merges_an_unclaimed_variant_record_from_my_records(client):
     claims.claim_submit(user=VerifiedUserFactory(), author=other)
     refused = client.post(reverse("researchers:merge", kwargs={"slug": target.slug}), {"source": other.slug})
     assert refused.status_code == 403
+
+
+def test_review_inbox_page_accepts_and_splits_pending_matches(client):
+    author = author_with_works(1, display_name="Frances Allen")
+    user = VerifiedUserFactory()
+    claims.claim_submit(user=user, author=author)
+    mine = AuthorshipFactory(author=author, attribution="pending", paper=PaperFactory(title="Compiler optimisation"))
+    theirs = AuthorshipFactory(author=author, attribution="pending", paper=PaperFactory(title="Marine biology"))
+    client.force_login(user)
+    page = client.get(reverse("me:review"))
+    assert b"Compiler optimisation" in page.content and b"Marine biology" in page.content
+    client.post(reverse("me:review"), {"author": author.pk, "authorship": [mine.pk], "action": "accept"})
+    client.post(reverse("me:review"), {"author": author.pk, "authorship": [theirs.pk], "action": "not_me"})
+    author.refresh_from_db()
+    assert author.works_count == 2
+    assert Authorship.objects.get(pk=theirs.pk).author.slug == "frances-allen-2"
+    assert b"Nothing to review" in client.get(reverse("me:review")).content

@@ -125,3 +125,40 @@ def test_api_claim_refuses_anonymous_and_unverified(client):
     client.force_login(UserFactory())
     response = client.post(url, {}, content_type="application/json")
     assert response.status_code == 403 and "Verify your email" in response.json()["detail"]
+
+
+def test_approving_the_incumbent_during_a_dispute_is_refused(disputed):
+    author, owner, _, _ = disputed
+    with pytest.raises(Conflict, match="resolve the dispute"):
+        claims.claim_approve(moderator=ModeratorFactory(), claim=Claim.objects.get(author=author, user=owner))
+
+
+def test_wizard_handles_a_record_with_more_than_a_thousand_works(client):
+    from papers.models import Authorship, Paper
+
+    author = author_with_works(0)
+    papers = Paper.objects.bulk_create([Paper(arxiv_id=f"2501.{i:05d}", title=f"Paper {i}") for i in range(1100)])
+    Authorship.objects.bulk_create([Authorship(paper=p, author=author, position=0, raw_name=author.display_name)
+                                    for p in papers])
+    client.force_login(VerifiedUserFactory())
+    ids = list(author.authorships.values_list("pk", flat=True))
+    response = client.post(reverse("researchers:claim", kwargs={"slug": author.slug}), {"mine": ids[:-1]})
+    assert response.status_code == 302 and response["Location"].endswith("/claim/evidence/")
+
+
+def test_owner_is_emailed_when_a_dispute_opens_and_the_challenger_when_it_is_decided(
+    django_capture_on_commit_callbacks,
+):
+    from django.core import mail
+
+    author = author_with_works(1, display_name="Ken Thompson")
+    owner, challenger = VerifiedUserFactory(), VerifiedUserFactory()
+    claims.claim_submit(user=owner, author=author)
+    with django_capture_on_commit_callbacks(execute=True):
+        challenge = claims.claim_submit(user=challenger, author=author)
+    assert mail.outbox[-1].to == [owner.email] and "under review" in mail.outbox[-1].subject
+    with django_capture_on_commit_callbacks(execute=True):
+        claims.claim_reject(moderator=ModeratorFactory(), claim=challenge, note="The ORCID does not match")
+    message = mail.outbox[-1]
+    assert message.to == [challenger.email] and "rejected" in message.subject
+    assert "/researchers/ken-thompson/claim/appeal/" in message.body and "The ORCID does not match" in message.body

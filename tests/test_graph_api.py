@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 
 from graph.services import build_lock_key, graph_slice_build
-from tests.factories import AuthorFactory, AuthorshipFactory, PaperFactory, PaperTopicFactory, AuthorTopicFactory, TopicFactory
+from tests.factories import AuthorFactory, AuthorshipFactory, AuthorTopicFactory, PaperFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +126,19 @@ def test_the_schema_documents_both_graph_endpoints(client, db):
     assert "/api/graph/path" in schema["paths"]
     graph = schema["components"]["schemas"]["GraphSlice"]
     assert {"status", "built_at", "nodes", "edges"} <= set(graph["properties"])
+
+
+def test_the_explorer_page_renders_its_controls_in_one_query(client, small, django_assert_num_queries):
+    # 1: the author by slug (the slice itself is fetched by the page's script from the API).
+    with django_assert_num_queries(1):
+        response = client.get(f"/researchers/{small['ada'].slug}/graph/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    for text in ["Ada Api</a> in context", "How am I connected to …?", "Minimum shared papers", "Search in this graph",
+                 'data-api-url="/api/researchers/ada-api/graph/"', "cytoscape.min.js"]:
+        assert text in html
+
+
+def test_the_explorer_of_an_unknown_researcher_is_a_404(client, db):
+    assert client.get("/researchers/nobody-at-all/graph/").status_code == 404
+    assert client.get("/researchers/nobody-at-all/graph/panel/").status_code == 404

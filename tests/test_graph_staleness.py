@@ -133,3 +133,20 @@ def test_a_failed_rebuild_keeps_the_last_good_slice(imported):
     graph_slice_record_failure(author_id=grace.pk, error="boom")
     state = slice_state(author_id=grace.pk)
     assert state.status == "failed" and state.elements["meta"]["coauthors_total"] == 1
+
+
+def test_the_panel_offers_a_retry_after_a_failure_and_the_retry_queues_a_build(client, imported):
+    grace = author("Grace Hopper")
+    graph_slice_record_failure(author_id=grace.pk, error="boom")
+    html = client.get(f"/researchers/{grace.slug}/graph/panel/").content.decode()
+    assert "This graph slice could not be built." in html and "Retry building the graph" in html
+    assert "hx-trigger" not in html  # a failed slice does not poll
+
+    response = client.post(f"/researchers/{grace.slug}/graph/retry/", HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert "Building this graph slice…" in response.content.decode()
+    assert cache.get(build_lock_key(grace.pk)) is not None
+
+    response = client.post(f"/researchers/{grace.slug}/graph/retry/")
+    assert response.status_code == 302 and response["Location"] == f"/researchers/{grace.slug}/#graph-panel"
+    assert client.get(f"/researchers/{grace.slug}/graph/retry/").status_code == 405

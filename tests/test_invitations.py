@@ -174,3 +174,19 @@ def test_api_invitation_accept_and_message(client):
     response = client.post(f"/api/conversations/{body['conversation']}/messages/", {"body": "Yes"},
                            content_type="application/json")
     assert response.status_code == 201 and response.json()["mine"] is True
+
+
+def test_api_profile_edit_is_owner_only_and_validates_links(client):
+    user, rec = _claimed(open_to_collaborate=False)
+    url = f"/api/researchers/{rec.slug}/profile/"
+    client.force_login(VerifiedUserFactory())
+    assert client.patch(url, {"bio": "hijack"}, content_type="application/json").status_code == 403
+    client.force_login(user)
+    response = client.patch(url, {"bio": "Binary networks", "open_to_collaborate": True,
+                                  "links": [{"label": "Lab", "url": "https://example.org/lab"}]},
+                            content_type="application/json")
+    assert response.status_code == 200 and response.json()["open_to_collaborate"] is True
+    bad = client.patch(url, {"links": [{"url": "javascript:alert(1)"}]}, content_type="application/json")
+    assert bad.status_code == 400 and "not an http(s) link" in bad.json()["detail"]
+    rec.refresh_from_db()
+    assert rec.bio == "Binary networks" and rec.links == [{"label": "Lab", "url": "https://example.org/lab"}]

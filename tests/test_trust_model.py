@@ -194,3 +194,20 @@ def test_tiers_follow_the_published_ranges():
     assert [M.tier_for(s) for s in (0, 19, 20, 39, 40, 59, 60, 79, 80, 100)] == [
         "New", "New", "Emerging", "Emerging", "Established", "Established", "Trusted", "Trusted",
         "Highly trusted", "Highly trusted"]
+
+
+def test_a_moderator_flag_added_through_the_service_rescores_after_commit(django_capture_on_commit_callbacks):
+    from trust.models import TrustFlag
+
+    author = _record_with_own_team()
+    services.trust_recompute_all()
+    before = _score(author).total
+    with django_capture_on_commit_callbacks(execute=True):
+        flag = services.trust_flag_add(author=author, reason="Impersonation report upheld")
+    assert _score(author).total == before - M.PENALTY_FLAG_DEFAULT
+    with django_capture_on_commit_callbacks(execute=True):
+        services.trust_flag_lift(flag=flag)
+    assert TrustFlag.objects.get(pk=flag.pk).lifted_at is not None
+    assert _score(author).total == before
+    with pytest.raises(ValueError):
+        services.trust_flag_add(author=author, reason="  ")

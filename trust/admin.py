@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from . import services
-from .models import TrustFlag, TrustRun, TrustScore, TrustSnapshot
+from .models import TrustFlag, TrustRun, TrustScore
 
 
 @admin.register(TrustScore)
@@ -23,18 +23,8 @@ class TrustScoreAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(TrustSnapshot)
-class TrustSnapshotAdmin(admin.ModelAdmin):
-    list_display = ("author", "day", "total")
-    raw_id_fields = ("author",)
-    list_select_related = ("author",)
-    show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+# TrustSnapshot has a composite primary key, which the Django 5.2 admin cannot register; the
+# history is visible per record on the profile sparkline and in the trust API.
 
 
 @admin.register(TrustFlag)

@@ -236,17 +236,31 @@ def coauthor_pass(rows: Rows, n: int, *, only=None, build_matrix=True, triples_p
         del offs, keep
         a = aR[rep]
         c = rows.aidx[prow].astype(np.int64)
+        del prow
+
+        # One stable sort of the (author, coauthor) keys serves both outputs: equal keys become
+        # adjacent groups (the coauthor nodes of the coherence graph) and the groups come out in
+        # CSR order (row = author, then column = coauthor) for W, with no sparse format conversion.
+        key = a * n + c
+        order = np.argsort(key, kind="stable")
+        sorted_key = key[order]
+        starts = np.flatnonzero(np.r_[True, sorted_key[1:] != sorted_key[:-1]])
+        group = np.empty(len(key), dtype=np.int64)
+        group[order] = np.cumsum(np.r_[True, sorted_key[1:] != sorted_key[:-1]]) - 1
+        del key
 
         # Coherence: nodes 0..len(R)-1 are this chunk's (author, paper) slots, then one node per
-        # distinct (author, coauthor); components never cross authors.
-        uniq, inv = np.unique(a * n + c, return_inverse=True)
-        nodes = len(R) + len(uniq)
-        g = sparse.csr_matrix(
-            (np.ones(len(rep), dtype=np.int8), (rep, len(R) + inv.ravel())), shape=(nodes, nodes)
-        )
+        # (author, coauthor) group; components never cross authors. `rep` is non-decreasing, so
+        # the slot rows' CSR structure is a bincount.
+        n_slots, n_groups = len(R), len(starts)
+        indptr = np.zeros(n_slots + n_groups + 1, dtype=np.int64)
+        indptr[1:n_slots + 1] = np.cumsum(np.bincount(rep, minlength=n_slots))
+        indptr[n_slots + 1:] = indptr[n_slots]
+        g = sparse.csr_matrix((np.ones(len(rep), dtype=np.int8), n_slots + group, indptr),
+                              shape=(n_slots + n_groups,) * 2)
         _, labels = csgraph.connected_components(g, directed=False)
-        del g, uniq, inv
-        slot_labels = labels[: len(R)]
+        del g, indptr, group
+        slot_labels = labels[:n_slots]
         counts = np.bincount(slot_labels)
         comp_author = np.zeros(len(counts), dtype=np.int64)
         comp_author[slot_labels] = aR
@@ -255,23 +269,22 @@ def coauthor_pass(rows: Rows, n: int, *, only=None, build_matrix=True, triples_p
         np.add.at(clusters, comp_author[has], 1)
 
         if build_matrix:
-            w = 1.0 / (kR[rep] - 1)
-            a0 = int(aR[0])
-            blk = sparse.csr_matrix((w, (a - a0, c)), shape=(int(aR[-1]) - a0 + 1, n))
-            blk.sum_duplicates()
-            coo = blk.tocoo()
-            w_rows.append((coo.row + a0).astype(np.int32))
-            w_cols.append(coo.col.astype(np.int32))
-            w_vals.append(coo.data)
-            del blk, coo, w
-        del rep, prow, a, c, labels
+            w = (1.0 / (kR[rep] - 1))[order]
+            w_vals.append(np.add.reduceat(w, starts) if len(w) else w)
+            firsts = sorted_key[starts]
+            w_rows.append((firsts // n).astype(np.int32))
+            w_cols.append((firsts % n).astype(np.int32))
+            del w, firsts
+        del rep, a, c, labels, order, sorted_key, starts
 
     W = None
     if build_matrix:
         if w_rows:
-            W = sparse.csr_matrix(
-                (np.concatenate(w_vals), (np.concatenate(w_rows), np.concatenate(w_cols))), shape=(n, n)
-            )
+            row = np.concatenate(w_rows)
+            indptr = np.zeros(n + 1, dtype=np.int64)
+            indptr[1:] = np.cumsum(np.bincount(row, minlength=n))
+            del row
+            W = sparse.csr_matrix((np.concatenate(w_vals), np.concatenate(w_cols), indptr), shape=(n, n))
         else:
             W = sparse.csr_matrix((n, n), dtype=np.float64)
     return measurable, largest, clusters, W
@@ -489,12 +502,14 @@ def write_scores(cur, arrays, *, claim_evidence, flag_reasons, now=None, prune_m
                "under_review", "level", "has_orcid", "claim_state", "works", "strong", "first_year", "last_year",
                "measurable", "largest", "clusters", "eigentrust_x", "is_seed", "follows", "vouches",
                "open_dispute", "flag_points", "evidence", "model_version", "computed_at", "gain_day",
-               "day_start_total", "day_start_identity", "snapshot_total")
+               "day_start_total", "day_start_identity", "snapshot_total", "snapshot_day")
     values = ("author_id", "new_total", "raw_total", _tier_sql("new_total"), "identity", "consistency", "vouching",
               "penalties", "open_dispute", "level", "has_orcid", "claim_state_name", "works", "strong",
               "NULLIF(first_year, 0)", "NULLIF(last_year, 0)", "measurable", "largest", "clusters", "eigentrust_x",
               "is_seed", "follows", "vouches", "open_dispute", "flag_points", "evidence", "%(version)s::varchar",
-              "%(now)s::timestamptz", "%(today)s::date", "new_day_start_total", "new_day_start_identity", "new_total")
+              "%(now)s::timestamptz", "%(today)s::date", "new_day_start_total", "new_day_start_identity", "new_total",
+              "CASE WHEN (old).snapshot_total IS DISTINCT FROM new_total THEN %(today)s::date "
+              "ELSE (old).snapshot_day END")
     changed = " OR ".join(f"(n.old).{c} IS DISTINCT FROM n.{c}" for c in _COMPARED)
     select_list = ", ".join(f"{v} AS {c}" for c, v in zip(columns, values))
     column_list = ", ".join(columns)
@@ -504,7 +519,8 @@ def write_scores(cur, arrays, *, claim_evidence, flag_reasons, now=None, prune_m
     #    would dirty every page of trust_trustscore even on a night when nothing changed.
     cur.execute(f"""
         CREATE TEMP TABLE trust_src ON COMMIT DROP AS
-        SELECT {column_list}, (n.old).author_id IS NULL AS is_new, (n.old).snapshot_total AS old_snapshot
+        SELECT {column_list}, (n.old).author_id IS NULL AS is_new, (n.old).snapshot_total AS old_snapshot,
+               (n.old).snapshot_day AS old_snapshot_day
         FROM (
             SELECT {select_list}, old
             FROM (
@@ -517,7 +533,7 @@ def write_scores(cur, arrays, *, claim_evidence, flag_reasons, now=None, prune_m
                 LEFT JOIN trust_stage_extra x ON x.author_id = s.author_id
             ) s
         ) n
-        WHERE (n.old).author_id IS NULL OR {changed}
+        WHERE (n.old).author_id IS NULL OR {changed} OR (n.old).snapshot_total IS DISTINCT FROM n.total
     """, params)
     # 2. Plain INSERT for new records, one set-based UPDATE for changed ones.
     assignments = ", ".join(f"{c} = n.{c}" for c in columns[1:])
@@ -526,14 +542,29 @@ def write_scores(cur, arrays, *, claim_evidence, flag_reasons, now=None, prune_m
     cur.execute(f"UPDATE trust_trustscore t SET {assignments} "
                 "FROM trust_src n WHERE NOT n.is_new AND t.author_id = n.author_id")
     updated = cur.rowcount
-    # 3. Today's snapshot row wherever the shown score moved off the last snapshot.
+    # 3. Today's snapshot row wherever the shown score moved off the last snapshot: rewrite the
+    #    row already written today, else append one. TrustScore.snapshot_day says which, so no
+    #    ON CONFLICT (speculative insertion roughly doubles the cost of a million-row append).
     cur.execute(
-        "INSERT INTO trust_trustsnapshot (author_id, day, total) "
-        "SELECT author_id, %(today)s, total FROM trust_src WHERE old_snapshot IS DISTINCT FROM total "
-        "ON CONFLICT (author_id, day) DO UPDATE SET total = EXCLUDED.total",
+        "UPDATE trust_trustsnapshot s SET total = n.total FROM trust_src n "
+        "WHERE n.old_snapshot_day = %(today)s AND n.old_snapshot IS DISTINCT FROM n.total "
+        "AND s.author_id = n.author_id AND s.day = %(today)s",
         params,
     )
-    written, snapshots = inserted + updated, cur.rowcount
+    snapshots = cur.rowcount
+    # A record new to trust_trustscore may still have a row for today (its score row was deleted
+    # and recreated): clear it so the append below cannot collide.
+    cur.execute(
+        "DELETE FROM trust_trustsnapshot s USING trust_src n "
+        "WHERE n.is_new AND s.author_id = n.author_id AND s.day = %(today)s",
+        params,
+    )
+    cur.execute(
+        "INSERT INTO trust_trustsnapshot (author_id, day, total) SELECT author_id, %(today)s, total "
+        "FROM trust_src WHERE old_snapshot IS DISTINCT FROM total AND old_snapshot_day IS DISTINCT FROM %(today)s",
+        params,
+    )
+    written, snapshots = inserted + updated, snapshots + cur.rowcount
     if prune_missing:
         # Scores of records that no longer exist (merged away by raw SQL, deleted outside the ORM).
         cur.execute("DELETE FROM trust_trustscore t WHERE NOT EXISTS "

@@ -66,6 +66,7 @@ class TrustScore(models.Model):
     # The total of this record's latest TrustSnapshot row, so the recompute writes a snapshot
     # row only on days the score changes.
     snapshot_total = models.SmallIntegerField(null=True, blank=True)
+    snapshot_day = models.DateField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -104,6 +105,10 @@ class TrustSnapshot(models.Model):
     the score carries forward, so a quiet record costs one row, not one per day.
     """
 
+    # (author, day) is the primary key, and its index serves the sparkline read
+    # (WHERE author_id = ? AND day >= ? ORDER BY day): no surrogate id, sequence or second index
+    # to maintain when a million rows land on a record's first night.
+    pk = models.CompositePrimaryKey("author_id", "day")
     author = models.ForeignKey("researchers.Author", on_delete=models.CASCADE, related_name="trust_snapshots",
                                db_index=False, db_constraint=False)  # see TrustScore.author
     day = models.DateField()
@@ -111,10 +116,6 @@ class TrustSnapshot(models.Model):
 
     class Meta:
         ordering = ["author_id", "day"]
-        constraints = [
-            # Also serves the sparkline read: WHERE author_id = ? AND day >= ? ORDER BY day.
-            models.UniqueConstraint(fields=["author", "day"], name="trustsnapshot_author_day_uniq"),
-        ]
 
     def __str__(self):
         return f"{self.author_id} {self.day}: {self.total}"

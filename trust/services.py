@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import time
 
+import psycopg
+
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
@@ -16,6 +18,9 @@ log = logging.getLogger(__name__)
 
 # Session-level advisory lock so two full recomputes (beat + a manual run) never overlap.
 RUN_LOCK_KEY = 0x7472757374 + 1
+
+# Records changed while a full run computed are re-scored one by one afterwards, up to this many.
+RESCORE_AFTER_RUN_LIMIT = 500
 
 
 class RecomputeAlreadyRunning(RuntimeError):
@@ -34,7 +39,9 @@ def trust_recompute_all(*, triples_per_chunk: int = compute.TRIPLES_PER_CHUNK, n
             # only lets us raise that before the session's first temporary table.
             with transaction.atomic():
                 cur.execute("SET temp_buffers = '512MB'")
-        except DatabaseError:
+        except (DatabaseError, psycopg.Error):
+            # `cur` is the raw psycopg cursor, so its errors are psycopg's, not Django's. A pooled
+            # connection (a worker that ran a per-record recompute first) keeps its 8 MB buffers.
             pass
         cur.execute("SELECT pg_try_advisory_lock(%s)", [RUN_LOCK_KEY])
         if not cur.fetchone()[0]:
@@ -53,8 +60,14 @@ def trust_recompute_all(*, triples_per_chunk: int = compute.TRIPLES_PER_CHUNK, n
             timings["write"] = time.perf_counter() - t0
             # Records whose claim or works changed while we computed were scored from stale
             # inputs; re-score them now with the per-record path.
-            cur.execute("SELECT id FROM researchers_author WHERE data_changed_at >= %s ORDER BY id", [started])
+            cur.execute("SELECT id FROM researchers_author WHERE data_changed_at >= %s ORDER BY id LIMIT %s",
+                        [started, RESCORE_AFTER_RUN_LIMIT + 1])
             changed = [r[0] for r in cur.fetchall()]
+            if len(changed) > RESCORE_AFTER_RUN_LIMIT:
+                # A bulk import ran alongside: the next full run picks those records up.
+                log.warning("trust recompute: over %d records changed during the run; not re-scoring them now",
+                            RESCORE_AFTER_RUN_LIMIT)
+                changed = []
         finally:
             cur.execute("SELECT pg_advisory_unlock(%s)", [RUN_LOCK_KEY])
     for author_id in changed:

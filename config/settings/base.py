@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 SHARED_DIR = BASE_DIR.parent / "shared"
@@ -91,6 +92,9 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
+
+# The claim wizard posts one checkbox per work, and some researchers have thousands of works.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -181,27 +185,27 @@ CELERY_TASK_ROUTES = {
 }
 CELERY_BEAT_SCHEDULE = {}
 # Nightly full trust recompute (trust/tasks.py), after the nightly harvest has landed.
-from celery.schedules import crontab as _crontab  # noqa: E402
-
 CELERY_BEAT_SCHEDULE["trust-recompute-nightly"] = {
     "task": "trust.tasks.recompute_trust",
-    "schedule": _crontab(hour=3, minute=30),
+    "schedule": crontab(hour=3, minute=30),
 }
 # Follow digests: hourly sweep; each user gets theirs once per day/week (researchers/tasks.py).
 CELERY_BEAT_SCHEDULE["researchers-send-due-digests"] = {
     "task": "researchers.tasks.send_due_digests",
-    "schedule": _crontab(minute=5),
+    "schedule": crontab(minute=5),
 }
 CELERY_BEAT_SCHEDULE["researchers-prune-follow-rate-events"] = {
     "task": "researchers.tasks.prune_follow_rate_events",
-    "schedule": _crontab(hour=4, minute=15),
+    "schedule": crontab(hour=4, minute=15),
 }
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Token first: DRF takes the WWW-Authenticate challenge from the first class, so anonymous
+    # API calls get 401 (Token) instead of a bare 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -222,6 +226,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Researchers, papers, topics, graph slices and trust scores built from arXiv metadata.",
     "VERSION": "1.0.0",
     "OAS_VERSION": "3.1.0",
+    # Separate request components carry minLength/required as the serializers enforce them.
+    "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

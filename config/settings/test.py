@@ -12,3 +12,13 @@ CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default="bzpeer-test")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 ARXIV_API_DELAY_SECONDS = 0.0
+# Throttle history lives in Redis and outlives each test: the whole suite's anonymous API calls
+# come from one address, so the production rates would 429 unrelated tests. Throttling tests
+# lower the rates themselves (tests/test_api_permissions.py).
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,  # noqa: F405
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("API_THROTTLE_ANON", default="100000/min"),
+        "user": env("API_THROTTLE_USER", default="100000/min"),
+    },
+}

@@ -196,17 +196,12 @@ def harvest_run(*, run, batch_size: int = 2000, max_retries: int = 5, sleep: Cal
     """
     from papers.ingest.loader import load_records
     from papers.models import ImportState
-    from papers.services import import_run_checkpoint, import_run_finish
+    from papers.services import import_run_checkpoint, import_run_expect, import_run_finish, import_run_resume
 
     if run.state in (ImportState.SUCCEEDED, ImportState.PARTIAL):
         raise HarvestAlreadyFinished(f"import run #{run.pk} already finished ({run.state}); nothing to resume")
     params = run.params or {}
-    if run.state != ImportState.RUNNING:
-        # Reopening a failed run to resume it: the state flip is the only write outside services.
-        run.state = ImportState.RUNNING
-        run.message = ""
-        run.finished_at = None
-        run.save(update_fields=["state", "message", "finished_at"])
+    import_run_resume(run=run)
 
     def on_page(records, token):
         # Page and checkpoint commit together: a kill can never load a page without its token.
@@ -215,9 +210,7 @@ def harvest_run(*, run, batch_size: int = 2000, max_retries: int = 5, sleep: Cal
             import_run_checkpoint(run=run, checkpoint=token or "")
 
     def on_list_size(size: int):
-        if run.total_expected != size:
-            run.total_expected = size
-            run.save(update_fields=["total_expected"])
+        import_run_expect(run=run, total=size)
 
     try:
         result = harvest(

@@ -17,10 +17,13 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 import numpy as np
 from django.utils.text import slugify
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+
+from papers.ingest.keys import ascii_slugify
 
 # Every arXiv category, current and legacy (pre-2009 archives still appear in old records).
 # Names as arXiv's taxonomy page prints them.
@@ -294,6 +297,9 @@ measure measures measured observe observes observed detect detects detected empl
 sharp careful carefully rigorous rigorously promising considerable considerably poorly negligible remarkable
 reveal reveals revealed reveals highlight highlights highlighted emerged emerging emerge emerges leverage leverages
 attracted attract attracts affect affects affected identify identifies identified treat treats treated limits
+break breaks broke cease ceases ceased clarify clarifies clarified connect connects connected exploit exploits
+exploited reduce reduces reduced favour favours favor favors extensive additional expensive major
+ensure ensures ensured describing allowing giving making taking using yielding involving including
 coexist coexists understood interesting surprising surprisingly natural naturally standard classic
 """
 STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | frozenset(_ACADEMIC_BREAKS.split())
@@ -333,6 +339,7 @@ BAD_HEADS = frozenset("""
 result results question questions analysis reveals finding findings insight insights implication implications
 work works paper papers way ways aspect aspects issue issues example examples progress attention direction
 directions interplay connection applicability input presence study studies approach approaches method methods
+treatment treatments cost costs knowledge picture obstacle obstacles perspective experiments
 case cases setting settings scheme version versions behavior behaviour properties property effect effects
 """.split())
 
@@ -433,12 +440,14 @@ def _singular(word: str) -> str:
     return word
 
 
+# Phrases recur in batch after batch, so their slugs are memoised.
+@lru_cache(maxsize=262_144)
 def phrase_slug(phrase: str) -> str:
     """The identity of a phrase topic: "dimension" and "dimensions" are one topic."""
     words = phrase.split()
     if words:
         words[-1] = _singular(words[-1])
-    return slugify(" ".join(words))[:200]
+    return ascii_slugify(" ".join(words))[:200]
 
 
 # Longer phrases are more specific and more readable: "neural architecture search" beats
@@ -472,16 +481,31 @@ class PhraseExtractor:
 
     def extract(self, docs: Sequence[tuple[str, str]]) -> list[list[tuple[str, float]]]:
         """For each (title, abstract), a list of (phrase, weight) with weight in (0, 1]."""
-        results: list[list[tuple[str, float]]] = [[] for _ in docs]
+        return self.select(len(docs), self.count(docs))
+
+    @staticmethod
+    def count(docs: Sequence[tuple[str, str]]):
+        """The candidate-phrase counts of a batch: the costly half of ``extract``.
+
+        It depends on nothing but ``docs`` (not on ``known``), so the loader runs it a batch
+        ahead in its parse thread while the main thread waits on Postgres.
+        Returns (document × term counts as CSC, term array) or None when there is no term.
+        """
         if not docs:
-            return results
+            return None
         vectorizer = CountVectorizer(analyzer=_doc_candidates, dtype=np.float32)
         try:
             counts = vectorizer.fit_transform(list(docs)).tocsc()
         except ValueError:  # empty vocabulary: nothing but stopwords
+            return None
+        return counts, vectorizer.get_feature_names_out()
+
+    def select(self, n_docs: int, counted) -> list[list[tuple[str, float]]]:
+        """The top phrases of each document from ``count``'s output, given what is ``known`` now."""
+        results: list[list[tuple[str, float]]] = [[] for _ in range(n_docs)]
+        if counted is None or not n_docs:
             return results
-        terms = vectorizer.get_feature_names_out()
-        n_docs = len(docs)
+        counts, terms = counted
         df = np.diff(counts.indptr)
         # A phrase in over a fifth of a big batch is background vocabulary for that batch.
         max_df = n_docs if n_docs < 200 else max(self.min_df, int(0.2 * n_docs))
@@ -515,6 +539,7 @@ class PhraseExtractor:
             norm = math.sqrt(float(np.dot(vals, vals))) or 1.0
             order = np.argsort(-vals, kind="stable")
             chosen: list[tuple[str, float]] = []
+            slugs: set[str] = set()
             for k in order:
                 score = float(vals[k]) / norm
                 if score < self.min_score:
@@ -523,6 +548,10 @@ class PhraseExtractor:
                 padded = f" {term} "
                 if any(padded in f" {c} " or f" {c} " in padded for c, _ in chosen):
                     continue  # "architecture search" inside "neural architecture search"
+                slug = phrase_slug(term)
+                if slug in slugs:
+                    continue  # "wave signal" after "wave signals": one topic
+                slugs.add(slug)
                 chosen.append((term, round(score, 4)))
                 if len(chosen) >= self.top_k:
                     break

@@ -15,3 +15,12 @@ urlpatterns = [
          name="api-invitation-decline"),
     path("conversations/<int:pk>/messages/", views.MessageListView.as_view(), name="api-conversation-messages"),
 ]
+
+# Public reads (list, detail, works) come from a router so they share one viewset.
+from rest_framework.routers import SimpleRouter  # noqa: E402
+
+from .public import ResearcherViewSet  # noqa: E402
+
+_router = SimpleRouter(trailing_slash=True)
+_router.register("researchers", ResearcherViewSet, basename="api-researcher")
+urlpatterns += _router.urls

@@ -2,9 +2,9 @@
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, NotFound
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -109,6 +109,14 @@ class InvitationListView(ListAPIView):
     permission_classes = [IsAuthenticated]
     serializer_class = s.InvitationOutputSerializer
 
+    @extend_schema(parameters=[OpenApiParameter(
+        "box", str, enum=["received", "sent"], required=False,
+        description="Only invitations you received or sent (default: both).",
+    )])
+    def get(self, request, *args, **kwargs):
+        """Your invitations, newest first."""
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Invitation.objects.none()
@@ -143,7 +151,7 @@ class InvitationRespondView(APIView):
         """Accept (opens a conversation) or decline an invitation you received."""
         inv = Invitation.objects.filter(pk=pk).filter(Q(recipient=request.user) | Q(sender=request.user)).first()
         if inv is None:
-            return Response({"detail": "No such invitation."}, status=404)
+            raise NotFound("No such invitation.")
         try:
             if self.accept:
                 collaboration.invitation_accept(user=request.user, invitation=inv)

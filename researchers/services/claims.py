@@ -84,6 +84,15 @@ def _emit(author_ids, kind):
     transaction.on_commit(lambda: identity_changed.send(sender=Author, author_ids=ids, kind=kind))
 
 
+def _notify(task_name, *args):
+    def send():
+        from researchers import tasks
+
+        getattr(tasks, task_name).delay(*args)
+
+    transaction.on_commit(send)
+
+
 def _event(*, author, kind, actor, summary, before, moves=(), attributions=None, claim=None, dispute=None,
            other_author=None, reverts=None, extra=None):
     payload = {"before": before, "moves": list(moves)}
@@ -352,6 +361,7 @@ def claim_submit(*, user, author, authorship_ids=None, split_target=None, eviden
                summary="A second claim opened a dispute; the record is under review")
         claim_evidence_refresh(claim=claim)
         _emit([author.pk], "dispute")
+        _notify("notify_dispute_opened", dispute.pk)
         claim.refresh_from_db()
         return claim
 
@@ -418,6 +428,8 @@ def claim_appeal(*, user, claim, evidence=None, statement=""):
            summary="Appealed a rejected claim with new evidence" + ("; the record is under review" if dispute else ""))
     claim_evidence_refresh(claim=appeal)
     _emit([author.pk], "appeal")
+    if dispute is not None:
+        _notify("notify_dispute_opened", dispute.pk)
     appeal.refresh_from_db()
     return appeal
 
@@ -458,6 +470,8 @@ def claim_approve(*, moderator, claim, note=""):
     dispute = _open_dispute(claim.author_id)
     if dispute is not None and dispute.claim_id == claim.pk:
         return dispute_resolve(moderator=moderator, dispute=dispute, outcome="transfer", note=note).claim
+    if dispute is not None:
+        raise Conflict("A dispute about this record is open; resolve the dispute instead.", dispute=dispute)
     author = _lock_authors(claim.author_id)[claim.author_id]
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
     if claim.status == ClaimStatus.APPROVED:
@@ -486,6 +500,7 @@ def claim_approve(*, moderator, claim, note=""):
            attributions=attributions, summary="Approved by a moderator" + (f": {note[:200]}" if note else ""))
     claim = claim_evidence_refresh(claim=claim)
     _emit([author.pk], "approve")
+    _notify("notify_claim_reviewed", claim.pk)
     return claim
 
 
@@ -522,6 +537,7 @@ def claim_reject(*, moderator, claim, note=""):
     _event(author=author, kind=EventKind.REJECT, actor=moderator, claim=claim, before=before, attributions=attributions,
            summary="Claim rejected by a moderator" + (f": {note[:200]}" if note else ""))
     _emit([author.pk], "reject")
+    _notify("notify_claim_reviewed", claim.pk)
     return claim
 
 
@@ -586,6 +602,9 @@ def dispute_resolve(*, moderator, dispute, outcome, note=""):
     else:
         Author.objects.filter(pk=author.pk).update(verification_level=1)
     _emit([author.pk], "resolve")
+    _notify("notify_claim_reviewed", challenger.pk)
+    if outcome == "transfer" and incumbent is not None:
+        _notify("notify_claim_reviewed", incumbent.pk)
     dispute.refresh_from_db()
     return dispute
 

@@ -133,3 +133,33 @@ def _display_name(user):
 
     record = Author.objects.filter(owner=user).order_by("-verification_level", "id").first()
     return record.display_name if record else (user.get_full_name() or user.email.split("@")[0])
+
+
+def notify_dispute_opened(*, dispute_id):
+    """Tell the current owner that their record is under review, and what happens next."""
+    from researchers.models import Dispute
+
+    dispute = Dispute.objects.select_related("author", "incumbent_claim__user").get(pk=dispute_id)
+    owner = dispute.incumbent_claim.user if dispute.incumbent_claim else None
+    if owner is None or not owner.email:
+        return False
+    send_templated(name="dispute_opened", to=owner.email, context={
+        "dispute": dispute, "author": dispute.author,
+        "url": _base_url() + dispute.author.get_absolute_url()})
+    return True
+
+
+def notify_claim_reviewed(*, claim_id):
+    """Tell a claimant a moderator's decision; a rejection links to the one appeal."""
+    from researchers.models import Claim
+
+    claim = Claim.objects.select_related("author", "user").get(pk=claim_id)
+    if not claim.user.email or claim.status not in ("approved", "rejected"):
+        return False
+    appeal_url = None
+    if claim.status == "rejected" and claim.appeal_of_id is None and not Claim.objects.filter(appeal_of=claim).exists():
+        appeal_url = _base_url() + reverse("researchers:claim_appeal", kwargs={"slug": claim.author.slug})
+    send_templated(name="claim_reviewed", to=claim.user.email, context={
+        "claim": claim, "author": claim.author, "appeal_url": appeal_url,
+        "url": _base_url() + claim.author.get_absolute_url()})
+    return True
