@@ -15,6 +15,15 @@ Runs against the database in DATABASE_URL (e.g. the shared 1M-paper `bzpeer_benc
         .venv/bin/python bench/graph_slice.py [--pairs 20] [--builds 7] [--seed 5] [--no-reference]
 
 Only graph_graphslice rows are written. Timings on the shared 2-core box are noisy: medians are reported.
+
+Reference (2026-11-23, shared 2-core box, load average 5-6; bzpeer_bench1m holds 300k generated papers,
+not 1M: the shared import could not finish 1M in time). Hub Y. Zhang, 975 coauthors (papers of ≤ 50
+authors), 298 works; slice 139 nodes / 343 edges / 101 KiB:
+  cold build median 84.8 ms (first, cold cache 314 ms; SQL+networkx 66 ms); warm slice_state 5.0 ms,
+  full API GET 9.5 ms; path median 21.7 ms, p90 72.8 ms, max 163 ms (18/20 found, 0 networkx mismatches);
+  reference: full networkx graph 382k nodes / 1.79M edges, built in 8.0-20.3 s, +371 MB RSS;
+  ego_graph radius 1: 52-124 ms, radius 2: 2.6-6.6 s (39k nodes). Under load 7 the same run gave
+  cold 257 ms / warm 13 ms / path 40 ms: CPU contention, not plans (EXPLAIN shows index scans throughout).
 """
 
 import argparse
@@ -116,6 +125,7 @@ def main():
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--no-reference", action="store_true", help="skip the full in-memory networkx graph")
     parser.add_argument("--reference-max-gb", type=float, default=10.0)
+    parser.add_argument("--slug", help="bench this author instead of the hub")
     args = parser.parse_args()
     rng = random.Random(args.seed)
 
@@ -134,6 +144,11 @@ def main():
         hub, hub_degree = max(graph.degree, key=lambda kv: kv[1])
     else:
         hub, hub_degree = hub_by_sql()
+    if args.slug:
+        with connection.cursor() as cur:
+            cur.execute("SELECT id FROM researchers_author WHERE slug = %s", [args.slug])
+            hub = cur.fetchone()[0]
+            hub_degree = graph.degree(hub) if graph is not None else "?"
     with connection.cursor() as cur:
         cur.execute("SELECT slug, display_name, works_count FROM researchers_author WHERE id = %s", [hub])
         slug, name, works = cur.fetchone()

@@ -137,18 +137,25 @@ SELECT max(data_changed_at) FROM researchers_author WHERE id = ANY(%(ids)s::bigi
 # they link to, then by total shared papers.
 SECOND_DEGREE_SQL = """
 WITH fp AS (
-    SELECT a.author_id AS f, a.paper_id, p.year
+    SELECT DISTINCT a.author_id AS f, a.paper_id, p.year
     FROM papers_authorship a
     CROSS JOIN LATERAL (SELECT p.year FROM papers_paper p
                         WHERE p.id = a.paper_id AND p.authors_count <= %(cap)s OFFSET 0) p
     WHERE a.author_id = ANY(%(first)s::bigint[])
 ),
+-- One row per (paper, person): a person twice on one byline must not count a paper twice.
+-- Plain GROUP BY everywhere (hash aggregates) instead of count(DISTINCT), which would sort
+-- every pair row of prolific coauthors.
+bylines AS (
+    SELECT b.paper_id, b.author_id, bool_and(b.attribution = ANY(%(weak)s::text[])) AS weak
+    FROM papers_authorship b
+    WHERE b.paper_id IN (SELECT paper_id FROM fp) AND b.author_id <> %(aid)s
+    GROUP BY b.paper_id, b.author_id
+),
 pairs AS (
-    SELECT fp.f, b.author_id AS x, count(DISTINCT fp.paper_id) AS shared,
-           min(fp.year) AS first_year, max(fp.year) AS last_year,
-           bool_and(b.attribution = ANY(%(weak)s::text[])) AS weak_only
-    FROM fp
-    JOIN papers_authorship b ON b.paper_id = fp.paper_id AND b.author_id <> fp.f AND b.author_id <> %(aid)s
+    SELECT fp.f, b.author_id AS x, count(*) AS shared,
+           min(fp.year) AS first_year, max(fp.year) AS last_year, bool_and(b.weak) AS weak_only
+    FROM fp JOIN bylines b ON b.paper_id = fp.paper_id AND b.author_id <> fp.f
     GROUP BY fp.f, b.author_id
 ),
 second AS (

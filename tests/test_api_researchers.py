@@ -263,3 +263,12 @@ def test_works_with_unknown_dates_page_without_errors(client):
         seen += [w["arxiv_id"] for w in response.json()["results"]]
         url = response.json()["next"]
     assert len(seen) == len(set(seen)) == 30
+
+
+@pytest.mark.parametrize("search", ["a\x00b", "x" * 201])
+def test_unusable_searches_are_400_problems_not_server_errors(client, search):
+    AuthorFactory(display_name="Zechun Liu")
+    response = client.get(LIST, {"search": search})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert "search" in response.json()["errors"]

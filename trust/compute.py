@@ -567,10 +567,10 @@ def write_scores(cur, arrays, *, claim_evidence, flag_reasons, now=None, prune_m
     written, snapshots = inserted + updated, snapshots + cur.rowcount
     if prune_missing:
         # Scores of records that no longer exist (merged away by raw SQL, deleted outside the ORM).
-        cur.execute("DELETE FROM trust_trustscore t WHERE NOT EXISTS "
-                    "(SELECT 1 FROM trust_stage s WHERE s.author_id = t.author_id)")
-        cur.execute("DELETE FROM trust_trustsnapshot t WHERE NOT EXISTS "
-                    "(SELECT 1 FROM researchers_author a WHERE a.id = t.author_id)")
+        # Their history goes with them; only the pruned ids are probed, never the whole history.
+        cur.execute("WITH gone AS (DELETE FROM trust_trustscore t WHERE NOT EXISTS "
+                    "  (SELECT 1 FROM trust_stage s WHERE s.author_id = t.author_id) RETURNING author_id) "
+                    "DELETE FROM trust_trustsnapshot h USING gone WHERE h.author_id = gone.author_id")
     cur.execute("DROP TABLE trust_stage; DROP TABLE trust_stage_extra; DROP TABLE trust_src")
     return written, snapshots
 

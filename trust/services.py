@@ -6,7 +6,6 @@ import logging
 import time
 
 import psycopg
-
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 

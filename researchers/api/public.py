@@ -17,7 +17,8 @@ from researchers.models import Author, ClaimState
 
 
 class ResearcherFilter(django_filters.FilterSet):
-    search = django_filters.CharFilter(method="filter_noop", label="Typo- and accent-tolerant name search")
+    search = django_filters.CharFilter(method="filter_noop", label="Typo- and accent-tolerant name search",
+                                       max_length=200)
     topic = django_filters.CharFilter(method="filter_topic", label="Topic slug the researcher works on")
     claimed = django_filters.BooleanFilter(method="filter_claimed")
     level = django_filters.TypedChoiceFilter(
