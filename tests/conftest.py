@@ -82,6 +82,11 @@ def celery_not_eager(settings, real_celery_worker):
     from config.celery_app import app
 
     app.conf.task_always_eager = False
+    # Eager tasks run from several threads (the concurrency tests) race on Celery's global
+    # "inside a task" flag and can leave it set, which would refuse result.get() here.
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
     yield real_celery_worker
     app.conf.task_always_eager = True
 

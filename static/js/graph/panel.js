@@ -34,8 +34,15 @@
       if (url) window.location.href = url;
     });
     el._cy = cy;
-    // The stage may still be settling (htmx swap, fonts): fit once the box has its final size.
-    window.requestAnimationFrame(function () { cy.resize(); cy.fit(undefined, 14); });
+    // The stage may still be settling (htmx swap, late stylesheet, a narrow phone): refit
+    // whenever the box changes size, so the drawing always matches its container.
+    var refit = function () { cy.resize(); cy.fit(undefined, 14); };
+    window.requestAnimationFrame(refit);
+    if (typeof window.ResizeObserver === "function") {
+      new window.ResizeObserver(refit).observe(el);
+    } else {
+      window.addEventListener("resize", refit);
+    }
   }
 
   function renderAll(root) {
