@@ -311,3 +311,12 @@ def test_signed_in_profile_stays_within_twelve_queries(client, zechun, django_as
     with django_assert_num_queries(PROFILE_QUERIES + 3):
         assert client.get("/researchers/zechun-liu/").status_code == 200
     assert PROFILE_QUERIES + 3 <= 12
+
+
+def test_name_matches_awaiting_the_owners_review_stay_off_the_published_works(client):
+    author = AuthorFactory(display_name="Owned Researcher", slug="owned-researcher")
+    accepted = AuthorshipFactory(author=author, position=0, paper__title="An accepted work")
+    AuthorshipFactory(author=author, position=0, paper__title="A name-only match in review", attribution="pending")
+    html = client.get(f"/researchers/{author.slug}/").content.decode()
+    assert accepted.paper.title in html
+    assert "A name-only match in review" not in html
