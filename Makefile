@@ -50,9 +50,10 @@ setup: demo
 run: setup
 	@set -a; source var/services.env; set +a; bash scripts/run_dev.sh $(HOST) $(PORT)
 
+# Tests run tasks in-process; the `celery`-marked ones start their own real worker (tests/conftest.py).
 test: demo
 	@set -a; source var/services.env; set +a; \
-	  DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest $(PYTEST_ARGS)
+	  DJANGO_SETTINGS_MODULE=config.settings.test CELERY_TASK_ALWAYS_EAGER=1 $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 bench: setup
 	@echo "See README.md, section Benchmarks: the benchmarks are run by hand with their own --papers N."

@@ -22,3 +22,8 @@ REST_FRAMEWORK = {
         "user": env("API_THROTTLE_USER", default="100000/min"),
     },
 }
+
+# Test queues live under their own Redis key prefix, so a developer's `make run` worker on the
+# same Redis never takes (and runs against the wrong database) a task sent by the test suite.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"global_keyprefix": env("CELERY_TEST_KEY_PREFIX", default="bzpeer-test:")}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = CELERY_BROKER_TRANSPORT_OPTIONS
