@@ -15,10 +15,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
-    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+    # Hashed when built, so no second save after the post-generation hooks is needed.
+    password = factory.django.Password("correct horse battery")
 
 
 class AuthorFactory(factory.django.DjangoModelFactory):
