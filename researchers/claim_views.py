@@ -90,16 +90,24 @@ def claim_papers(request, slug):
     }, status=400 if errors else 200)
 
 
+def _later_step(request, slug):
+    """Steps 2 and 3 need step 1's choice: send anyone without it back to the start."""
+    author = _author(slug)
+    if (stop := _precheck(request, author)) is not None:
+        return author, None, stop
+    data = _wizard(request, author)
+    if not data or not data.get("mine"):
+        return author, data, redirect("researchers:claim", slug=author.slug)
+    return author, data, None
+
+
 @login_required_message(LOGIN_TO_CLAIM)
 @require_http_methods(["GET", "POST"])
 def claim_evidence(request, slug):
     """Step 2: what your account already proves, plus a statement and links for moderators."""
-    author = _author(slug)
-    if (stop := _precheck(request, author)) is not None:
+    author, data, stop = _later_step(request, slug)
+    if stop is not None:
         return stop
-    data = _wizard(request, author)
-    if not data or not data.get("mine"):
-        return redirect("researchers:claim", slug=author.slug)
     errors = []
     if request.method == "POST":
         statement = request.POST.get("statement", "").strip()[:5000]
@@ -123,12 +131,9 @@ def claim_evidence(request, slug):
 @require_http_methods(["GET", "POST"])
 def claim_review(request, slug):
     """Step 3: confirm and submit; the service decides owner or dispute."""
-    author = _author(slug)
-    if (stop := _precheck(request, author)) is not None:
+    author, data, stop = _later_step(request, slug)
+    if stop is not None:
         return stop
-    data = _wizard(request, author)
-    if not data or not data.get("mine"):
-        return redirect("researchers:claim", slug=author.slug)
     slots = sel.record_slots(author=author)
     mine = set(data["mine"])
     if request.method == "POST":
