@@ -69,6 +69,14 @@ class NewestFirstCursorPagination(CursorPagination):
     max_page_size = 100
     page_size_query_param = "page_size"
     ordering = "-id"
+    # Used instead of `ordering` when the request has a non-blank ?search=: the list is then
+    # ranked by the match score its queryset annotates.
+    search_ordering = None
+
+    def get_ordering(self, request, queryset, view):
+        if self.search_ordering and request.query_params.get("search", "").strip():
+            return self.search_ordering
+        return super().get_ordering(request, queryset, view)
 
 
 PROBLEM_SCHEMA = {

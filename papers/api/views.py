@@ -14,11 +14,7 @@ class PaperCursorPagination(NewestFirstCursorPagination):
     """Newest first; by relevance (then id) when the list is a full-text search."""
 
     ordering = ("-submitted", "-id")
-
-    def get_ordering(self, request, queryset, view):
-        if request.query_params.get("search", "").strip():
-            return ("-rank", "-id")
-        return self.ordering
+    search_ordering = ("-rank", "-id")
 
 
 @extend_schema(tags=["papers"])

@@ -46,11 +46,7 @@ class ResearcherCursorPagination(NewestFirstCursorPagination):
     """Most works first; best name match first when searching."""
 
     ordering = ("-works_count", "id")
-
-    def get_ordering(self, request, queryset, view):
-        if request.query_params.get("search", "").strip():
-            return ("-score", "id")
-        return self.ordering
+    search_ordering = ("-score", "id")
 
 
 class WorksCursorPagination(NewestFirstCursorPagination):
