@@ -66,8 +66,17 @@ def graph_slice_retry(*, author_id: int) -> bool:
     return graph_slice_request_build(author_id=author_id)
 
 
-def graph_slice_build(*, author_id: int, final_attempt: bool = True) -> int | None:
+def graph_slice_build(*, author_id: int, final_attempt: bool = True, skip_if_current: bool = False) -> int | None:
     """Build and store the author's slice (returns its new revision); failures are logged and recorded on the row (transient ones re-raised unless final)."""
+    from .selectors import slice_state
+
+    # Queued builds: a request that read "missing" just before the previous build committed may
+    # have taken the freed lock and enqueued again; a build that finds a current slice is done.
+    if skip_if_current:
+        current = slice_state(author_id=author_id)
+        if current is not None and current.status == "ready":
+            cache.delete(build_lock_key(author_id))
+            return current.revision
     try:
         result = _build_and_store(author_id)
     except TRANSIENT_ERRORS as exc:

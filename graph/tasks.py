@@ -10,6 +10,8 @@ from . import services
 def build_graph_slice(self, author_id: int):
     """Build the graph slice of one author; transient database errors retry with backoff."""
     try:
-        services.graph_slice_build(author_id=author_id, final_attempt=self.request.retries >= self.max_retries)
+        services.graph_slice_build(
+            author_id=author_id, final_attempt=self.request.retries >= self.max_retries, skip_if_current=True
+        )
     except (OperationalError, InterfaceError) as exc:
         raise self.retry(exc=exc, countdown=2 ** self.request.retries)
