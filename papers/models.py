@@ -94,16 +94,29 @@ class Attribution(models.TextChoices):
     PENDING = "pending", "Awaiting the owner's review"
 
 
+# The three link tables below (Authorship, PaperTopic, AuthorTopic) get millions of rows per
+# import, and a database foreign key costs one deferred row-locking check per inserted row: the
+# largest single cost of a bulk load (about a sixth of its SQL time, all of it at COMMIT). So
+# their keys are declared without database constraints (db_constraint=False), as high-volume
+# Django schemas do. Integrity holds by construction: the loader's set-based INSERTs only join
+# rows that exist, authors and papers are never hard-deleted (merges keep the record, papers
+# are soft-deleted), and Django's collector still applies on_delete (CASCADE, PROTECT) in Python.
+# tests/test_import_loader.py checks that an import leaves no dangling key.
+
+
 class Authorship(models.Model):
     """One byline slot. The raw string is kept forever: claims and splits attach here."""
 
     # db_index=False: the (paper, position) unique index leads with this column and serves every lookup a
     # separate index would; one index fewer to maintain on bulk imports.
-    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="authorships", db_index=False)
+    paper = models.ForeignKey(
+        Paper, on_delete=models.CASCADE, related_name="authorships", db_index=False, db_constraint=False
+    )
     # db_index=False: the (author, paper) index leads with this column and serves every lookup a
     # separate index would; one index fewer to maintain on bulk imports.
     author = models.ForeignKey(
-        "researchers.Author", on_delete=models.PROTECT, related_name="authorships", db_index=False
+        "researchers.Author", on_delete=models.PROTECT, related_name="authorships", db_index=False,
+        db_constraint=False,
     )
     position = models.PositiveSmallIntegerField(help_text="0-based byline position")
     raw_name = models.TextField(help_text="The author string exactly as in the source")
@@ -159,10 +172,14 @@ class Topic(models.Model):
 class PaperTopic(models.Model):
     # db_index=False: the (paper, topic) unique index leads with this column and serves every lookup a
     # separate index would; one index fewer to maintain on bulk imports.
-    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="paper_topics", db_index=False)
+    paper = models.ForeignKey(
+        Paper, on_delete=models.CASCADE, related_name="paper_topics", db_index=False, db_constraint=False
+    )
     # db_index=False: the (topic, paper) index leads with this column and serves every lookup a
     # separate index would; one index fewer to maintain on bulk imports.
-    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="paper_topics", db_index=False)
+    topic = models.ForeignKey(
+        Topic, on_delete=models.CASCADE, related_name="paper_topics", db_index=False, db_constraint=False
+    )
     weight = models.FloatField()
 
     class Meta:
@@ -179,19 +196,22 @@ class AuthorTopic(models.Model):
     # db_index=False: the (author, topic) unique index leads with this column and serves every lookup a
     # separate index would; one index fewer to maintain on bulk imports.
     author = models.ForeignKey(
-        "researchers.Author", on_delete=models.CASCADE, related_name="author_topics", db_index=False
+        "researchers.Author", on_delete=models.CASCADE, related_name="author_topics", db_index=False,
+        db_constraint=False,
     )
     # db_index=False: the (topic, -weight) index leads with this column and serves every lookup a
     # separate index would; one index fewer to maintain on bulk imports.
-    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="author_topics", db_index=False)
+    topic = models.ForeignKey(
+        Topic, on_delete=models.CASCADE, related_name="author_topics", db_index=False, db_constraint=False
+    )
     weight = models.FloatField()
     papers_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["author", "topic"], name="authortopic_uniq")]
+        # An author's topics (profile sidebar, ≤ 20 rows sorted in memory) are read through the
+        # (author, topic) unique index, so no (author, weight) index is kept.
         indexes = [
-            # Profile sidebar "top topics": WHERE author_id = ? ORDER BY weight DESC.
-            models.Index(fields=["author", "-weight"], name="authortopic_author_weight_idx"),
             # Topic page "top researchers": WHERE topic_id = ? ORDER BY weight DESC.
             models.Index(fields=["topic", "-weight"], name="authortopic_topic_weight_idx"),
         ]

@@ -64,7 +64,7 @@ def import_run_finish(*, run: ImportRun, error: str | None = None) -> ImportRun:
     return run
 
 
-def import_run_load(*, run: ImportRun, records, batch_size: int = 2000) -> ImportRun:
+def import_run_load(*, run: ImportRun, records, batch_size: int | None = None) -> ImportRun:
     """Feed parsed records into the set-based loader under ``run`` (one transaction per batch)."""
     from papers.ingest.loader import load_records
 
@@ -76,7 +76,7 @@ class ImportSourceError(Exception):
     """A source could not be read to the end; the message says which and why."""
 
 
-def import_arxiv_source(*, run: ImportRun, batch_size: int = 2000, on_batch=None, on_read=None) -> ImportRun:
+def import_arxiv_source(*, run: ImportRun, batch_size: int | None = None, on_batch=None, on_read=None) -> ImportRun:
     """Open ``run.source``, detect its format when ``run.format`` is "auto", load it, finish the run.
 
     Records read before a file-level fault are committed; the fault then finishes the run as
@@ -110,11 +110,12 @@ def import_arxiv_source(*, run: ImportRun, batch_size: int = 2000, on_batch=None
     return import_run_finish(run=run)
 
 
-def import_arxiv_enqueue(*, source: str, format: str = "auto", batch_size: int = 2000) -> ImportRun:
+def import_arxiv_enqueue(*, source: str, format: str = "auto", batch_size: int | None = None) -> ImportRun:
     """Create a pending run and hand it to the ingest worker once this transaction commits."""
     from papers.tasks import import_arxiv_source as task
 
     with transaction.atomic():
-        run = ImportRun.objects.create(source=source, format=format, params={"batch_size": batch_size})
+        params = {"batch_size": batch_size} if batch_size else {}
+        run = ImportRun.objects.create(source=source, format=format, params=params)
         transaction.on_commit(lambda: task.delay(run.id))
     return run

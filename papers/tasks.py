@@ -17,9 +17,9 @@ TRANSIENT = (requests.ConnectionError, requests.Timeout, OperationalError, Inter
 def import_arxiv_source(self, run_id: int) -> dict:
     """Import the source of ImportRun ``run_id``; returns its counts."""
     run = ImportRun.objects.get(pk=run_id)
-    batch_size = int((run.params or {}).get("batch_size", 2000))
+    batch_size = (run.params or {}).get("batch_size")  # None: the loader's default
     try:
-        import_source(run=run, batch_size=batch_size)
+        import_source(run=run, batch_size=int(batch_size) if batch_size else None)
     except ImportSourceError:
         pass  # recorded on the run as failed with its message; retrying cannot help
     return {"run_id": run.pk, "state": run.state, "created": run.created, "updated": run.updated,

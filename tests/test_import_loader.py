@@ -362,3 +362,31 @@ def test_refresh_author_aggregates_recounts_named_authors_on_demand():
     assert refresh_author_aggregates([ada.pk]) == 1
     ada.refresh_from_db()
     assert ada.works_count == 2 and ada.topics_count > 0
+
+
+def test_an_import_leaves_no_link_row_pointing_at_a_missing_paper_author_or_topic():
+    # The link tables have no database foreign keys (papers/models.py says why), so the
+    # loader's own joins are what keeps them whole: check every key after creates, updates,
+    # byline changes and a deletion.
+    load([paper("2401.00001", person("Ada", "Lovelace"), person("Alan", "Turing"), abstract=ML_ABSTRACTS[0]),
+          paper("2401.00002", person("Alan", "Turing"), abstract=ML_ABSTRACTS[1])])
+    load([paper("2401.00001", person("Grace", "Hopper"), version=2, abstract=ML_ABSTRACTS[2]),
+          paper("2401.00002", deleted=True)])
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(
+            """
+            SELECT (SELECT count(*) FROM papers_authorship a WHERE NOT EXISTS
+                        (SELECT 1 FROM papers_paper p WHERE p.id = a.paper_id)
+                     OR NOT EXISTS (SELECT 1 FROM researchers_author r WHERE r.id = a.author_id)),
+                   (SELECT count(*) FROM papers_papertopic pt WHERE NOT EXISTS
+                        (SELECT 1 FROM papers_paper p WHERE p.id = pt.paper_id)
+                     OR NOT EXISTS (SELECT 1 FROM papers_topic t WHERE t.id = pt.topic_id)),
+                   (SELECT count(*) FROM papers_authortopic at WHERE NOT EXISTS
+                        (SELECT 1 FROM researchers_author r WHERE r.id = at.author_id)
+                     OR NOT EXISTS (SELECT 1 FROM papers_topic t WHERE t.id = at.topic_id))
+            """
+        )
+        assert cur.fetchone() == (0, 0, 0)
+    assert Authorship.objects.filter(paper__arxiv_id="2401.00001").get().author.display_name == "Grace Hopper"

@@ -64,9 +64,17 @@ CLOSE_COLLAB_MIN_PAPERS = 2
 AUTHOR_TOPICS_KEPT = 20
 MAX_POSITION = 32767  # smallint byline position
 MAX_VARIANTS = 50
-# Drains of the author refresh queue during a long import (2000 × 100 = every 200k papers):
-# aggregates stay reasonably fresh while a prolific author is recounted rarely.
-REFRESH_EVERY_BATCHES = 100
+# Records per loader transaction. Bigger batches amortise each batch's fixed cost (a dozen
+# statements, staging DDL, a commit) and stay well inside the memory budget.
+DEFAULT_BATCH_SIZE = 8000
+# Phrase topics are scored per window of this many papers, whatever the batch size, so that
+# a --batch-size that is a multiple of it changes speed and memory but not which topics a
+# paper gets (windows then fall on the same records).
+TOPIC_WINDOW = 2000
+# Drains of the author refresh queue during a long import (every 500k papers at the default
+# batch size): aggregates stay reasonably fresh while a prolific author is recounted rarely.
+# Every drain rewrites each touched author row, so draining often multiplies the work.
+REFRESH_EVERY_PAPERS = 500_000
 
 ARXIV_ID_RE = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Za-z\-]+)?/\d{7})$")
 _CODE_URL_RE = re.compile(
@@ -163,7 +171,7 @@ class _Prepared:
     digests: dict[int, str]
     bylines: dict[int, list[tuple]]  # byline rows without the paper id
     doc_ids: tuple[int, ...]  # the records ``counted`` covers, in order
-    counted: object  # PhraseExtractor.count() of their (title, abstract)
+    counted: list  # PhraseExtractor.count() of their (title, abstract), per TOPIC_WINDOW
 
 
 def _prepare(items: list) -> _Prepared | None:
@@ -173,10 +181,14 @@ def _prepare(items: list) -> _Prepared | None:
             digests={id(r): content_hash(r) for r in recs},
             bylines={id(r): [_byline_tail(i, a) for i, a in enumerate(r.authors)] for r in recs},
             doc_ids=tuple(id(r) for r in recs),
-            counted=PhraseExtractor.count([(r.title, r.abstract) for r in recs]),
+            counted=_count_windows([(r.title, r.abstract) for r in recs]),
         )
     except Exception:  # noqa: BLE001 - an odd record: the main thread redoes the work and reports it
         return None
+
+
+def _count_windows(docs: list[tuple[str, str]]) -> list:
+    return [PhraseExtractor.count(docs[i:i + TOPIC_WINDOW]) for i in range(0, len(docs), TOPIC_WINDOW)]
 
 
 def _byline_tail(position: int, a: AuthorName) -> tuple:
@@ -304,6 +316,9 @@ class BatchLoader:
         self.run = run
         self.extractor: PhraseExtractor | None = None
         self._prepared: _Prepared | None = None
+        # Bylines in stg_byline when it was last analysed: its statistics survive TRUNCATE, and
+        # batches are alike, so it is re-analysed only when a batch is much bigger.
+        self._analyzed_bylines = 0
 
     # -- entry points --------------------------------------------------------------------------
 
@@ -340,7 +355,7 @@ class BatchLoader:
         try:
             with transaction.atomic():
                 if outermost:
-                    _fast_commit()
+                    _loader_transaction_settings()
                 if records:
                     self._load(records, stats)
                 self._save_run(stats, checkpoint)
@@ -587,7 +602,11 @@ class BatchLoader:
         return cur.rowcount
 
     def _match_authors(self, cur) -> int:
-        cur.execute("ANALYZE stg_byline")
+        cur.execute("SELECT count(*) FROM stg_byline")
+        bylines = cur.fetchone()[0]
+        if bylines > 2 * self._analyzed_bylines:
+            cur.execute("ANALYZE stg_byline")
+            self._analyzed_bylines = bylines
         cur.execute(
             """
             UPDATE stg_byline b SET author_id = a.id, attribution = 'orcid'
@@ -699,11 +718,16 @@ class BatchLoader:
         extractor = self._phrase_extractor(cur)
         prepared = self._prepared
         if prepared is not None and prepared.doc_ids == tuple(id(rec) for rec, _d, _v in upserts):
-            counted = prepared.counted  # counted ahead in the parse thread: same docs, same order
+            windows = prepared.counted  # counted ahead in the parse thread: same docs, same order
         else:
-            counted = extractor.count([(rec.title, rec.abstract) for rec, _d, _v in upserts])
-        phrases = extractor.select(len(upserts), counted)
-        new_phrases: set[str] = set()
+            windows = _count_windows([(rec.title, rec.abstract) for rec, _d, _v in upserts])
+        # Each window's new phrases are known to the next one, exactly as with one batch per window.
+        phrases: list = []
+        for number, counted in enumerate(windows):
+            chosen_in_window = extractor.select(len(upserts[number * TOPIC_WINDOW:(number + 1) * TOPIC_WINDOW]), counted)
+            extractor.known.update(phrase for chosen in chosen_in_window for phrase, _w in chosen
+                                   if phrase_slug(phrase))
+            phrases.extend(chosen_in_window)
         with cur.copy("COPY stg_ptopic (paper_id, slug, kind, name, code, weight) FROM STDIN") as copy:
             for (rec, _d, _v), chosen in zip(upserts, phrases, strict=True):
                 pid = ids[rec.arxiv_id]
@@ -719,8 +743,6 @@ class BatchLoader:
                     slug = phrase_slug(phrase)
                     if slug:
                         copy.write_row((pid, slug, TopicKind.PHRASE, phrase[:200], None, weight))
-                        new_phrases.add(phrase)
-        extractor.known.update(new_phrases)
         cur.execute(
             """
             INSERT INTO papers_topic (kind, name, slug, code, description, papers_count)
@@ -885,7 +907,7 @@ def refresh_author_aggregates(author_ids, *, authorships_changed: bool = True) -
     return n
 
 
-def drain_author_refresh(*, chunk: int = 20_000) -> int:
+def drain_author_refresh(*, chunk: int = 100_000) -> int:
     """Refresh the aggregates of every queued author, ``chunk`` authors per transaction.
 
     Concurrent drains take disjoint chunks (SKIP LOCKED). Returns how many were refreshed.
@@ -895,7 +917,7 @@ def drain_author_refresh(*, chunk: int = 20_000) -> int:
         outermost = not connection.in_atomic_block
         with transaction.atomic(), connection.cursor() as cur:
             if outermost:
-                _fast_commit()
+                _loader_transaction_settings()
             cur.execute(_STAGING_DDL)
             cur.execute("TRUNCATE stg_t")
             cur.execute(
@@ -947,16 +969,19 @@ def _analyze_grown() -> None:
             cur.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
 
-def _fast_commit() -> None:
-    """Let this import transaction's COMMIT return before its WAL reaches the disk.
+def _loader_transaction_settings() -> None:
+    """Settings for a transaction the loader owns (a caller's outer transaction keeps its own).
 
-    Safe here: a server crash can lose at most the last fraction of a second of acknowledged
-    batches (never corrupt anything, and the ImportRun checkpoint rolls back with them), and
-    every import is idempotent, so the rerun re-imports them. It saves a WAL flush per batch.
-    Only for a transaction the loader owns: a caller's outer transaction keeps its setting.
+    - synchronous_commit off: COMMIT returns before its WAL reaches the disk. Safe here: a
+      server crash can lose at most the last fraction of a second of acknowledged batches (never
+      corrupt anything, and the ImportRun checkpoint rolls back with them), and every import is
+      idempotent, so the rerun re-imports them. It saves a WAL flush per batch.
+    - jit off: the batch statements are costed high enough to be JIT-compiled, and compiling
+      them took longer (0.3-0.7 s each) than it saved, every batch again.
     """
     with connection.cursor() as cur:
         cur.execute("SET LOCAL synchronous_commit = off")
+        cur.execute("SET LOCAL jit = off")
 
 
 def _batches(records: Iterable, size: int) -> Iterator[tuple[list, BaseException | None]]:
@@ -1033,18 +1058,22 @@ def load_records(
     records: Iterable[PaperRecord | RecordError],
     *,
     run: ImportRun,
-    batch_size: int = 2000,
+    batch_size: int | None = None,
     on_batch=None,
-    refresh_every: int = REFRESH_EVERY_BATCHES,
+    refresh_every: int | None = None,
 ) -> None:
     """Load parsed records under ``run`` in batches, one transaction each (see module doc).
 
-    Author aggregates are refreshed every ``refresh_every`` batches and at the end. A source
+    Author aggregates are refreshed every ``refresh_every`` batches (by default every
+    REFRESH_EVERY_PAPERS records) and at the end. A source
     error raised by ``records`` propagates after the records read before it are committed and
     their authors refreshed. ``on_batch(stats)`` is called after each committed batch.
     """
     loader = BatchLoader(run=run)
     batches = 0
+    batch_size = batch_size or DEFAULT_BATCH_SIZE
+    if refresh_every is None:
+        refresh_every = max(1, REFRESH_EVERY_PAPERS // max(1, batch_size))
     try:
         for batch, error, prepared in _prefetched(_batches(records, max(1, batch_size)), prepare=_prepare):
             if batch:

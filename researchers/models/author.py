@@ -27,8 +27,10 @@ class Author(models.Model):
     initials_key = models.CharField(max_length=220)
     name_variants = ArrayField(models.CharField(max_length=300), default=list, blank=True)
     slug = models.SlugField(max_length=320, unique=True)
-    orcid = models.CharField(max_length=19, null=True, blank=True, unique=True)
-    arxiv_author_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    # Unique where set (Meta.constraints): partial indexes, because most records have neither and
+    # every imported record would otherwise add a NULL entry to each index.
+    orcid = models.CharField(max_length=19, null=True, blank=True)
+    arxiv_author_id = models.CharField(max_length=64, null=True, blank=True)
     is_collaboration = models.BooleanField(default=False)
 
     # Owner-editable profile fields; affiliation is pre-filled from the latest imported one.
@@ -50,13 +52,15 @@ class Author(models.Model):
     claim_state = models.CharField(max_length=12, choices=ClaimState.choices, default=ClaimState.UNCLAIMED)
     # Derived from claim evidence by the identity services; never edited by hand.
     verification_level = models.PositiveSmallIntegerField(default=1)
+    # db_index=False: indexed where set only (Meta.indexes), for the same reason as orcid.
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_authors"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_authors",
+        db_index=False,
     )
     auto_accept_name_matches = models.BooleanField(default=False)
     # Set when a merge moved every authorship into another record: the profile redirects there.
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from"
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from", db_index=False
     )
 
     # Bumped whenever this record's authorships, claim or merge state changes; graph slices
@@ -67,7 +71,18 @@ class Author(models.Model):
 
     class Meta:
         ordering = ["display_name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["orcid"], condition=models.Q(orcid__isnull=False),
+                                    name="author_orcid_uniq"),
+            models.UniqueConstraint(fields=["arxiv_author_id"], condition=models.Q(arxiv_author_id__isnull=False),
+                                    name="author_arxiv_author_id_uniq"),
+        ]
         indexes = [
+            # "My records" (owner = user) and the claim services' ownership checks.
+            models.Index(fields=["owner"], condition=models.Q(owner__isnull=False), name="author_owner_idx"),
+            # Merge forwarding: the records merged into this one.
+            models.Index(fields=["merged_into"], condition=models.Q(merged_into__isnull=False),
+                         name="author_merged_into_idx"),
             # Importer: exact name match of a staged byline against existing records.
             models.Index(fields=["name_key"], name="author_name_key_idx"),
             # Importer: weak initials match ("J. Smith" → "John Smith").

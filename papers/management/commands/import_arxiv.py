@@ -4,6 +4,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from papers.ingest.loader import DEFAULT_BATCH_SIZE
 from papers.ingest.sources import source_size
 from papers.services import ImportSourceError, import_arxiv_source, import_run_start
 
@@ -18,7 +19,8 @@ class Command(BaseCommand):
         parser.add_argument("sources", nargs="+", metavar="SOURCE", help="file, .gz file or http(s) URL")
         parser.add_argument("--format", default="auto", choices=["auto", "kaggle", "oai", "atom"],
                             help="auto (default) detects each source from its content")
-        parser.add_argument("--batch-size", type=int, default=2000, help="records per transaction (default 2000)")
+        parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE,
+                            help=f"records per transaction (default {DEFAULT_BATCH_SIZE})")
 
     def handle(self, *args, sources, format, batch_size, **options):
         if batch_size < 1:
