@@ -71,10 +71,10 @@ DEFAULT_BATCH_SIZE = 8000
 # a --batch-size that is a multiple of it changes speed and memory but not which topics a
 # paper gets (windows then fall on the same records).
 TOPIC_WINDOW = 2000
-# Drains of the author refresh queue during a long import (every 500k papers at the default
-# batch size): aggregates stay reasonably fresh while a prolific author is recounted rarely.
+# Drains of the author refresh queue during a long import (every million papers; a full arXiv
+# import drains three times): aggregates stay fresh enough while a prolific author is recounted rarely.
 # Every drain rewrites each touched author row, so draining often multiplies the work.
-REFRESH_EVERY_PAPERS = 500_000
+REFRESH_EVERY_PAPERS = 1_000_000
 
 ARXIV_ID_RE = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Za-z\-]+)?/\d{7})$")
 _CODE_URL_RE = re.compile(
@@ -260,6 +260,9 @@ CREATE TEMP TABLE IF NOT EXISTS stg_touched (author_id bigint);
 CREATE TEMP TABLE IF NOT EXISTS stg_changed (author_id bigint);
 CREATE TEMP TABLE IF NOT EXISTS stg_tdelta (topic_id bigint, n int);
 CREATE TEMP TABLE IF NOT EXISTS stg_t (author_id bigint PRIMARY KEY, changed bool NOT NULL DEFAULT false);
+CREATE TEMP TABLE IF NOT EXISTS stg_works (author_id bigint, works int, fy int, ly int, aff text);
+CREATE TEMP TABLE IF NOT EXISTS stg_close (author_id bigint, n int);
+CREATE TEMP TABLE IF NOT EXISTS stg_counted (author_id bigint, n int);
 """
 _STAGING_TABLES = "stg_paper, stg_byline, stg_ptopic, stg_touched, stg_changed, stg_tdelta, stg_t"
 
@@ -836,24 +839,28 @@ def _refresh_authors(cur) -> None:
         ) s WHERE rk <= {AUTHOR_TOPICS_KEPT}
         """
     )
-    # One UPDATE for every maintained column: each author row is rewritten at most once per
-    # drain (every rewrite also touches its indexes, the trigram one included).
-    # A topic counts for an author once it recurs across their works (or, for a one-paper
-    # author, when it is a topic of that paper): "8 topics for 15 works", not 60.
-    # data_changed_at is the watermark graph slices and trust scores compare against.
+    # The three aggregates are staged in analysed temp tables before the one UPDATE: as CTEs, their
+    # GROUP BY outputs were estimated at 200 rows whatever the truth, and with 100k authors in a
+    # chunk the planner joined them by nested loops, quadratic (minutes per chunk at 500k papers).
+    cur.execute("TRUNCATE stg_works, stg_close, stg_counted")
     cur.execute(
-        f"""
-        WITH w AS (
-        SELECT t.author_id, count(DISTINCT p.id)::int AS works, min(p.year) AS fy, max(p.year) AS ly,
+        """
+        INSERT INTO stg_works (author_id, works, fy, ly, aff)
+        SELECT t.author_id, count(DISTINCT p.id)::int, min(p.year), max(p.year),
                (array_agg(a.affiliation ORDER BY p.submitted DESC NULLS LAST, p.id DESC)
-                FILTER (WHERE a.affiliation <> '' AND p.id IS NOT NULL))[1] AS aff
+                FILTER (WHERE a.affiliation <> '' AND p.id IS NOT NULL))[1]
         FROM stg_t t
         LEFT JOIN papers_authorship a ON a.author_id = t.author_id AND a.attribution <> 'pending'
         LEFT JOIN papers_paper p ON p.id = a.paper_id AND NOT p.deleted
         GROUP BY t.author_id
-        ), c AS (
-        SELECT author_id, count(*)::int AS n FROM (
-            SELECT a1.author_id, a2.author_id AS coauthor
+        """
+    )
+    # Close collaborators: coauthors on at least CLOSE_COLLAB_MIN_PAPERS papers of moderate size.
+    cur.execute(
+        f"""
+        INSERT INTO stg_close (author_id, n)
+        SELECT author_id, count(*)::int FROM (
+            SELECT a1.author_id
             FROM stg_t t1
             JOIN papers_authorship a1 ON a1.author_id = t1.author_id AND a1.attribution <> 'pending'
             JOIN papers_paper p ON p.id = a1.paper_id AND NOT p.deleted
@@ -863,25 +870,39 @@ def _refresh_authors(cur) -> None:
             GROUP BY a1.author_id, a2.author_id
             HAVING count(DISTINCT a1.paper_id) >= {CLOSE_COLLAB_MIN_PAPERS}
         ) pairs GROUP BY author_id
-        ), tc AS (
-        SELECT at.author_id, count(*)::int AS n FROM papers_authortopic at
-        JOIN w ON w.author_id = at.author_id
+        """
+    )
+    # A topic counts for an author once it recurs across their works (or, for a one-paper
+    # author, when it is a topic of that paper): "8 topics for 15 works", not 60.
+    cur.execute("ANALYZE stg_works")
+    cur.execute(
+        """
+        INSERT INTO stg_counted (author_id, n)
+        SELECT at.author_id, count(*)::int FROM papers_authortopic at
+        JOIN stg_works w ON w.author_id = at.author_id
         WHERE at.papers_count >= least(2, greatest(w.works, 1))
         GROUP BY at.author_id
-        ), ch AS (SELECT author_id FROM stg_t WHERE changed)
+        """
+    )
+    cur.execute("ANALYZE stg_close")
+    cur.execute("ANALYZE stg_counted")
+    # One UPDATE for every maintained column: each author row is rewritten at most once per
+    # drain (every rewrite also touches its indexes, the trigram one included).
+    # data_changed_at is the watermark graph slices and trust scores compare against.
+    cur.execute(
+        """
         UPDATE researchers_author r SET
         works_count = w.works, first_year = w.fy, last_year = w.ly,
         affiliation = CASE WHEN r.owner_id IS NULL AND w.aff IS NOT NULL THEN left(w.aff, 300)
                    ELSE r.affiliation END,
         close_collaborators_count = coalesce(c.n, 0),
         topics_count = coalesce(tc.n, 0),
-        data_changed_at = CASE WHEN ch.author_id IS NOT NULL THEN statement_timestamp()
-                       ELSE r.data_changed_at END,
+        data_changed_at = CASE WHEN t.changed THEN statement_timestamp() ELSE r.data_changed_at END,
         updated_at = statement_timestamp()
-        FROM w LEFT JOIN c ON c.author_id = w.author_id LEFT JOIN tc ON tc.author_id = w.author_id
-           LEFT JOIN ch ON ch.author_id = w.author_id
+        FROM stg_works w JOIN stg_t t ON t.author_id = w.author_id
+           LEFT JOIN stg_close c ON c.author_id = w.author_id LEFT JOIN stg_counted tc ON tc.author_id = w.author_id
         WHERE r.id = w.author_id
-          AND (ch.author_id IS NOT NULL
+          AND (t.changed
            OR (r.works_count, r.first_year, r.last_year, r.close_collaborators_count, r.topics_count)
               IS DISTINCT FROM (w.works, w.fy, w.ly, coalesce(c.n, 0), coalesce(tc.n, 0))
            OR (r.owner_id IS NULL AND w.aff IS NOT NULL AND r.affiliation <> left(w.aff, 300)))
@@ -907,7 +928,7 @@ def refresh_author_aggregates(author_ids, *, authorships_changed: bool = True) -
     return n
 
 
-def drain_author_refresh(*, chunk: int = 100_000) -> int:
+def drain_author_refresh(*, chunk: int = 250_000) -> int:
     """Refresh the aggregates of every queued author, ``chunk`` authors per transaction.
 
     Concurrent drains take disjoint chunks (SKIP LOCKED). Returns how many were refreshed.
