@@ -990,6 +990,28 @@ def _analyze_grown() -> None:
             cur.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
 
+def _vacuum_grown() -> None:
+    """VACUUM (ANALYZE) the tables this load grew by a fifth (or 10k rows) since their last vacuum.
+
+    A bulk load leaves its rows without hint bits and its pages out of the visibility map, so
+    the first readers would pay for both and index-only scans (coauthor lookups, graph slices)
+    would still visit the heap. Autovacuum would get there, but it may be off or far behind; at
+    1M papers this pass takes ~13 s and halves the NOT EXISTS probes of a graph slice build.
+    VACUUM cannot run inside a transaction, so a load inside the caller's transaction only
+    analyses.
+    """
+    if connection.in_atomic_block:
+        return
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT s.relname FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid "
+            "WHERE s.relname = ANY(%s) AND s.n_ins_since_vacuum > greatest(10000, 0.2 * c.reltuples)",
+            [list(_GROWN_TABLES)],
+        )
+        for (table,) in cur.fetchall():
+            cur.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(table)}")
+
+
 def _loader_transaction_settings() -> None:
     """Settings for a transaction the loader owns (a caller's outer transaction keeps its own).
 
@@ -1111,3 +1133,4 @@ def load_records(
     finally:
         _analyze_grown()
         drain_author_refresh()
+        _vacuum_grown()
