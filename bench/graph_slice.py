@@ -16,14 +16,14 @@ Runs against the database in DATABASE_URL (e.g. the shared 1M-paper `bzpeer_benc
 
 Only graph_graphslice rows are written. Timings on the shared 2-core box are noisy: medians are reported.
 
-Reference (2026-11-23, shared 2-core box, load average 5-6; bzpeer_bench1m holds 300k generated papers,
-not 1M: the shared import could not finish 1M in time). Hub Y. Zhang, 975 coauthors (papers of ≤ 50
-authors), 298 works; slice 139 nodes / 343 edges / 101 KiB:
-  cold build median 84.8 ms (first, cold cache 314 ms; SQL+networkx 66 ms); warm slice_state 5.0 ms,
-  full API GET 9.5 ms; path median 21.7 ms, p90 72.8 ms, max 163 ms (18/20 found, 0 networkx mismatches);
-  reference: full networkx graph 382k nodes / 1.79M edges, built in 8.0-20.3 s, +371 MB RSS;
-  ego_graph radius 1: 52-124 ms, radius 2: 2.6-6.6 s (39k nodes). Under load 7 the same run gave
-  cold 257 ms / warm 13 ms / path 40 ms: CPU contention, not plans (EXPLAIN shows index scans throughout).
+Reference (2026-11-23, shared 2-core box, load average ~1): bzpeer_bench1m holds 1M generated papers
+imported with import_arxiv (bench/import_throughput.py --papers 1000000 --keep-db --db-name bzpeer_bench1m),
+3.92M authorships, 1.24M records. Hub Y. Chen, 1,794 coauthors, 822 works; slice 144 nodes / 402 edges / 113 KiB:
+  cold build median 112.1 ms (first, cold cache, 327 ms; builder part 101 ms); warm slice_state 7.2 ms, full
+  API GET 11.6 ms; path median 17.4 ms, p90 63.6 ms, max 146 ms (17/20 found, 0 networkx mismatches);
+  reference: full networkx graph 1.23M nodes / 5.97M edges, built in 23.3 s, +1,179 MB RSS;
+  ego_graph radius 1: 141 ms, radius 2: 9.5 s (109k nodes). Before the end-of-import VACUUM (hint bits,
+  visibility map) the same build took 184 ms and slice_state 8.6 ms.
 """
 
 import argparse

@@ -4,7 +4,7 @@ Usage (run by hand; ``DATABASE_URL`` names the Postgres server, the bench makes 
 
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres
     .venv/bin/python bench/import_throughput.py --papers 100000
-    .venv/bin/python bench/import_throughput.py --papers 1000000 --batch-size 5000 --keep-db
+    .venv/bin/python bench/import_throughput.py --papers 1000000 --keep-db --db-name bzpeer_bench1m
 
 What it does:
 1. generates a corpus of N papers with ``generate_corpus`` (seed 1), or reuses the one cached

@@ -12,9 +12,12 @@ Per batch, in one transaction:
    keeps its author, so a later split, merge or claim that re-pointed it survives re-imports.
 4. Category and phrase topics and the per-paper weights are upserted the same way; topic
    counts move by deltas so a huge category is never recounted.
-5. The maintained aggregates of every touched author are refreshed set-based.
+5. Every touched author is queued (papers_pendingauthorrefresh); the queue is drained set-based
+   every REFRESH_EVERY_PAPERS records and at the end of the load, so a prolific author's counts
+   are recomputed once per drain rather than once per batch.
 
-Memory stays bounded: only one batch of records is alive at a time.
+After the last batch the tables the load grew are vacuumed and analysed. Memory stays bounded:
+only a batch or two of records is alive at a time.
 """
 
 from __future__ import annotations
