@@ -75,8 +75,8 @@ DEFAULT_BATCH_SIZE = 8000
 # paper gets (windows then fall on the same records).
 TOPIC_WINDOW = 2000
 # Drains of the author refresh queue during a long import (every million papers; a full arXiv
-# import drains three times): aggregates stay fresh enough while a prolific author is recounted rarely.
-# Every drain rewrites each touched author row, so draining often multiplies the work.
+# import drains three times): aggregates stay fresh enough while a prolific author is recounted
+# rarely. Every drain rewrites each touched author row, so draining often multiplies the work.
 REFRESH_EVERY_PAPERS = 1_000_000
 
 ARXIV_ID_RE = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Za-z\-]+)?/\d{7})$")
@@ -730,7 +730,8 @@ class BatchLoader:
         # Each window's new phrases are known to the next one, exactly as with one batch per window.
         phrases: list = []
         for number, counted in enumerate(windows):
-            chosen_in_window = extractor.select(len(upserts[number * TOPIC_WINDOW:(number + 1) * TOPIC_WINDOW]), counted)
+            window_size = min(TOPIC_WINDOW, len(upserts) - number * TOPIC_WINDOW)
+            chosen_in_window = extractor.select(window_size, counted)
             extractor.known.update(phrase for chosen in chosen_in_window for phrase, _w in chosen
                                    if phrase_slug(phrase))
             phrases.extend(chosen_in_window)
