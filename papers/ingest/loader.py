@@ -489,17 +489,19 @@ class BatchLoader:
             if not inserted:
                 updated_ids.append(pid)
 
-        self._stage_bylines(cur, upserts, ids)
+        bylines = self._stage_bylines(cur, upserts, ids)
         if updated_ids:
             self._retire_old_bylines(cur, updated_ids)
-        stats.authors_created += self._match_authors(cur)
+        stats.authors_created += self._match_authors(cur, bylines=bylines)
         self._write_authorships(cur)
         self._write_topics(cur, upserts, ids, updated_ids)
 
     # -- bylines and authors ---------------------------------------------------------------------
 
-    def _stage_bylines(self, cur, upserts: list, ids: dict[str, int]) -> None:
+    def _stage_bylines(self, cur, upserts: list, ids: dict[str, int]) -> int:
+        """COPY the bylines of ``upserts`` into stg_byline; returns how many rows."""
         ready = self._prepared.bylines if self._prepared else {}
+        staged = 0
         with cur.copy(f"COPY stg_byline ({_BYLINE_COLS}) FROM STDIN") as copy:
             for rec, _digest, _versions in upserts:
                 pid = ids[rec.arxiv_id]
@@ -508,6 +510,8 @@ class BatchLoader:
                     rows = [_byline_tail(position, a) for position, a in enumerate(rec.authors)]
                 for row in rows:
                     copy.write_row((pid, *row))
+                staged += len(rows)
+        return staged
 
     def _retire_old_bylines(self, cur, updated_ids: list[int]) -> None:
         # Every author of an updated paper may see its year or topics move.
@@ -607,9 +611,7 @@ class BatchLoader:
         )
         return cur.rowcount
 
-    def _match_authors(self, cur) -> int:
-        cur.execute("SELECT count(*) FROM stg_byline")
-        bylines = cur.fetchone()[0]
+    def _match_authors(self, cur, *, bylines: int) -> int:
         if bylines > 2 * self._analyzed_bylines:
             cur.execute("ANALYZE stg_byline")
             self._analyzed_bylines = bylines
@@ -984,14 +986,7 @@ def _analyze_grown() -> None:
     do this, but it may be off or lag behind a bulk load; geometric growth keeps the total cost
     at O(log N) analyses.
     """
-    with connection.cursor() as cur:
-        cur.execute(
-            "SELECT s.relname FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid "
-            "WHERE s.relname = ANY(%s) AND s.n_mod_since_analyze > greatest(10000, 0.5 * c.reltuples)",
-            [list(_GROWN_TABLES)],
-        )
-        for (table,) in cur.fetchall():
-            cur.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+    _maintain_grown("ANALYZE", changed_rows="n_mod_since_analyze", share=0.5)
 
 
 def _vacuum_grown() -> None:
@@ -1006,14 +1001,20 @@ def _vacuum_grown() -> None:
     """
     if connection.in_atomic_block:
         return
+    _maintain_grown("VACUUM (ANALYZE)", changed_rows="n_ins_since_vacuum", share=0.2)
+
+
+def _maintain_grown(command: str, *, changed_rows: str, share: float) -> None:
+    """Run ``command`` on each of _GROWN_TABLES whose pg_stat_user_tables counter ``changed_rows``
+    exceeds ``share`` of its rows (and 10k)."""
     with connection.cursor() as cur:
         cur.execute(
             "SELECT s.relname FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid "
-            "WHERE s.relname = ANY(%s) AND s.n_ins_since_vacuum > greatest(10000, 0.2 * c.reltuples)",
-            [list(_GROWN_TABLES)],
+            f"WHERE s.relname = ANY(%s) AND s.{changed_rows} > greatest(10000, %s * c.reltuples)",
+            [list(_GROWN_TABLES), share],
         )
         for (table,) in cur.fetchall():
-            cur.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(table)}")
+            cur.execute(f"{command} {connection.ops.quote_name(table)}")
 
 
 def _loader_transaction_settings() -> None:
