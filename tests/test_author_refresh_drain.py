@@ -1,0 +1,56 @@
+"""The author refresh queue: drained by several connections at once after a load, with the same result."""
+
+import pytest
+
+from papers.ingest.loader import BatchLoader, drain_author_refresh
+from papers.models import AuthorTopic, PendingAuthorRefresh
+from papers.services import import_run_start
+from researchers.models import Author
+from tests.test_import_loader import paper, person
+
+AGGREGATES = ("name_key", "works_count", "first_year", "last_year", "close_collaborators_count", "topics_count")
+
+
+def queue_a_small_community():
+    """40 papers by pairs out of 30 people, committed but not yet counted (the queue is full)."""
+    run = import_run_start(source="drain", format="test")
+    people = [person(f"Given{i}", f"Family{i}") for i in range(30)]
+    records = [
+        paper(f"2303.{i:05d}", people[i % 30], people[(i * 7 + 1) % 30], year=2010 + i % 12,
+              categories=("cs.LG", "stat.ML") if i % 2 else ("hep-th",))
+        for i in range(40)
+    ]
+    BatchLoader(run=run).load_batch(records)
+    return PendingAuthorRefresh.objects.count()
+
+
+def aggregates():
+    authors = {a[0]: a for a in Author.objects.order_by("name_key").values_list(*AGGREGATES)}
+    topics = sorted(AuthorTopic.objects.values_list("author__name_key", "topic__slug", "weight", "papers_count"))
+    return authors, topics
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_connections_drain_the_queue_to_the_same_aggregates_as_one():
+    queued = queue_a_small_community()
+    assert queued == 30
+    assert drain_author_refresh(chunk=4, workers=1) == 30
+    sequential = aggregates()
+    assert sum(row[1] for row in sequential[0].values()) == 80  # every byline counted once
+
+    Author.objects.update(works_count=0, first_year=None, last_year=None, close_collaborators_count=0,
+                          topics_count=0)
+    AuthorTopic.objects.all().delete()
+    PendingAuthorRefresh.objects.bulk_create(
+        [PendingAuthorRefresh(author_id=pk, authorships_changed=True) for pk in Author.objects.values_list("pk", flat=True)]
+    )
+    assert drain_author_refresh(chunk=4, workers=2) == 30
+    assert aggregates() == sequential
+    assert not PendingAuthorRefresh.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_drain_inside_the_callers_transaction_runs_there_so_the_caller_sees_it():
+    queue_a_small_community()
+    assert drain_author_refresh(chunk=4, workers=2) == 30
+    assert Author.objects.filter(works_count=0).count() == 0
