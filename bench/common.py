@@ -68,6 +68,9 @@ def manage_env(db_url: str, **extra: str) -> dict:
     env = dict(os.environ)
     env["DATABASE_URL"] = db_url
     env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    # Measure what production runs: with DEBUG on, Django also keeps and logs every statement
+    # (with its parameters: thousands of ids per loader query).
+    env.setdefault("DJANGO_DEBUG", "0")
     env.update(extra)
     return env
 
@@ -87,6 +90,9 @@ class Measured:
     max_rss_mb: float  # largest single process (the command or any of its children)
     tree_rss_mb: float  # peak of the summed RSS of the process tree (shared pages counted per process)
     tree_pss_mb: float = 0.0  # peak summed PSS of the tree: its real memory when workers share pages
+    cpu_seconds: float = 0.0  # user + system CPU of the command and its waited-for children
+    machine_busy_seconds: float = 0.0  # CPU time every process of the machine spent meanwhile
+    cores: int = 1
     stdout: str = ""
     stderr: str = ""
 
@@ -97,6 +103,7 @@ def run_measured(cmd: list[str], env: dict | None = None, cwd: Path = ROOT, samp
     err_path = BENCH_DIR / f".run-{os.getpid()}.err"
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
+        busy0 = machine_busy_seconds()
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=err)
         peak_tree = [0]
@@ -129,6 +136,7 @@ def run_measured(cmd: list[str], env: dict | None = None, cwd: Path = ROOT, samp
         th.start()
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - t0
+        busy = machine_busy_seconds() - busy0
         done.set()
         th.join()
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -137,8 +145,20 @@ def run_measured(cmd: list[str], env: dict | None = None, cwd: Path = ROOT, samp
     out_path.unlink(missing_ok=True)
     err_path.unlink(missing_ok=True)
     return Measured(seconds=seconds, returncode=proc.returncode, max_rss_mb=usage.ru_maxrss / 1024,
-                    tree_rss_mb=peak_tree[0] / 2**20, tree_pss_mb=peak_pss[0] / 2**20, stdout=stdout,
-                    stderr=stderr)
+                    tree_rss_mb=peak_tree[0] / 2**20, tree_pss_mb=peak_pss[0] / 2**20,
+                    cpu_seconds=usage.ru_utime + usage.ru_stime, machine_busy_seconds=busy,
+                    cores=os.cpu_count() or 1, stdout=stdout, stderr=stderr)
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds the whole machine has spent busy since boot (/proc/stat: all but idle and iowait)."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    except OSError:
+        return 0.0
+    ticks = [int(f) for f in fields]
+    idle = ticks[3] + (ticks[4] if len(ticks) > 4 else 0)
+    return (sum(ticks[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
 def peak_rss_mb() -> dict:
