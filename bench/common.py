@@ -151,14 +151,18 @@ def run_measured(cmd: list[str], env: dict | None = None, cwd: Path = ROOT, samp
 
 
 def machine_busy_seconds() -> float:
-    """CPU seconds the whole machine has spent busy since boot (/proc/stat: all but idle and iowait)."""
+    """CPU seconds the whole machine has spent busy since boot.
+
+    From /proc/stat: user, nice, system, irq and softirq; not idle, iowait, or steal (time the
+    hypervisor gave to other guests).
+    """
     try:
         fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
     except OSError:
         return 0.0
-    ticks = [int(f) for f in fields]
-    idle = ticks[3] + (ticks[4] if len(ticks) > 4 else 0)
-    return (sum(ticks[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+    ticks = [int(f) for f in fields] + [0] * 7
+    user, nice, system, _idle, _iowait, irq, softirq = ticks[:7]
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
 
 
 def peak_rss_mb() -> dict:

@@ -1,7 +1,10 @@
 """The author refresh queue: drained by several connections at once after a load, with the same result."""
 
+import threading
+
 import pytest
 
+from papers.ingest import loader
 from papers.ingest.loader import BatchLoader, drain_author_refresh
 from papers.models import AuthorTopic, PendingAuthorRefresh
 from papers.services import import_run_start
@@ -31,10 +34,20 @@ def aggregates():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_connections_drain_the_queue_to_the_same_aggregates_as_one():
+def test_two_connections_drain_the_queue_to_the_same_aggregates_as_one(monkeypatch):
+    drained_by = []
+    drain_queue = loader._drain_queue
+
+    def recording_drain_queue(**kwargs):
+        drained_by.append(threading.current_thread().name)
+        return drain_queue(**kwargs)
+
+    monkeypatch.setattr(loader, "_drain_queue", recording_drain_queue)
+    monkeypatch.setattr(loader, "PARALLEL_REFRESH_MIN_AUTHORS", 10)  # a small queue still goes parallel
     queued = queue_a_small_community()
     assert queued == 30
     assert drain_author_refresh(chunk=4, workers=1) == 30
+    assert drained_by == ["MainThread"]
     sequential = aggregates()
     assert sum(row[1] for row in sequential[0].values()) == 80  # every byline counted once
 
@@ -44,13 +57,16 @@ def test_two_connections_drain_the_queue_to_the_same_aggregates_as_one():
     PendingAuthorRefresh.objects.bulk_create(
         [PendingAuthorRefresh(author_id=pk, authorships_changed=True) for pk in Author.objects.values_list("pk", flat=True)]
     )
+    drained_by.clear()
     assert drain_author_refresh(chunk=4, workers=2) == 30
+    assert len(drained_by) == 2 and all(name.startswith("author-refresh") for name in drained_by)
     assert aggregates() == sequential
     assert not PendingAuthorRefresh.objects.exists()
 
 
 @pytest.mark.django_db
-def test_a_drain_inside_the_callers_transaction_runs_there_so_the_caller_sees_it():
+def test_a_drain_inside_the_callers_transaction_runs_there_so_the_caller_sees_it(monkeypatch):
+    monkeypatch.setattr(loader, "PARALLEL_REFRESH_MIN_AUTHORS", 10)
     queue_a_small_community()
     assert drain_author_refresh(chunk=4, workers=2) == 30
     assert Author.objects.filter(works_count=0).count() == 0

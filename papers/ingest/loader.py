@@ -958,9 +958,10 @@ def refresh_author_aggregates(author_ids, *, authorships_changed: bool = True) -
 def drain_author_refresh(*, chunk: int = 250_000, workers: int | None = None) -> int:
     """Refresh the aggregates of every queued author, at most ``chunk`` authors per transaction.
 
-    Outside a transaction the queue is drained by ``workers`` connections at once (default
-    AUTHOR_REFRESH_WORKERS): the refresh is database-bound and one backend uses one core. Inside
-    the caller's transaction it runs there, alone, so the caller sees the result.
+    Outside a transaction, once PARALLEL_REFRESH_MIN_AUTHORS are queued, the queue is drained by
+    ``workers`` connections at once (default AUTHOR_REFRESH_WORKERS): the refresh is
+    database-bound and one backend uses one core. Inside the caller's transaction it runs
+    there, alone, so the caller sees the result.
     Concurrent drains take disjoint chunks (SKIP LOCKED). Returns how many were refreshed.
     """
     workers = max(1, workers or AUTHOR_REFRESH_WORKERS)
