@@ -159,7 +159,8 @@ def main(argv=None) -> int:
     other_cpu = max(0.0, imp.machine_busy_seconds - imp.cpu_seconds)
     result.update(import_cpu_seconds=round(imp.cpu_seconds, 1), other_cpu_seconds=round(other_cpu, 1),
                   cores=imp.cores)
-    print(f"  CPU: import_arxiv process {imp.cpu_seconds:.0f} s ({imp.cpu_seconds / args.papers * 1e6:.0f} µs a paper), "
+    print(f"  CPU: import_arxiv process {imp.cpu_seconds:.0f} s "
+          f"({imp.cpu_seconds / args.papers * 1e6:.0f} µs a paper), "
           f"rest of the machine (Postgres) {other_cpu:.0f} s ({other_cpu / args.papers * 1e6:.0f} µs a paper); "
           f"{imp.machine_busy_seconds / (imp.cores * imp.seconds):.0%} of {imp.cores} cores busy")
     print(f"  {summary}")

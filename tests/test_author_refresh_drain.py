@@ -55,7 +55,8 @@ def test_two_connections_drain_the_queue_to_the_same_aggregates_as_one(monkeypat
                           topics_count=0)
     AuthorTopic.objects.all().delete()
     PendingAuthorRefresh.objects.bulk_create(
-        [PendingAuthorRefresh(author_id=pk, authorships_changed=True) for pk in Author.objects.values_list("pk", flat=True)]
+        [PendingAuthorRefresh(author_id=pk, authorships_changed=True)
+         for pk in Author.objects.values_list("pk", flat=True)]
     )
     drained_by.clear()
     assert drain_author_refresh(chunk=4, workers=2) == 30

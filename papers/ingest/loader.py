@@ -81,7 +81,8 @@ TOPIC_WINDOW = 2000
 # rarely. Every drain rewrites each touched author row, so draining often multiplies the work.
 REFRESH_EVERY_PAPERS = 1_000_000
 # Connections that drain the author refresh queue side by side after a load (see
-# drain_author_refresh): two halve the final drain of a big import on a two-core server.
+# drain_author_refresh): on a two-core server two took the final drain of a 100k-paper import
+# from 32 s to 21 s.
 AUTHOR_REFRESH_WORKERS = 2
 # Below this many queued authors one connection is as fast (the chunk's fixed cost dominates).
 PARALLEL_REFRESH_MIN_AUTHORS = 20_000
@@ -690,7 +691,22 @@ class BatchLoader:
         # the upsert's speculative insertion. Only updated papers have slots to upsert.
         cur.execute(insert + "WHERE NOT (b.paper_id = ANY(%s))", [updated_ids])
         if updated_ids:
-            self._upsert_updated_slots(cur, insert, updated_ids)
+            cur.execute(
+                insert
+                + """
+                WHERE b.paper_id = ANY(%s)
+                ON CONFLICT (paper_id, position) DO UPDATE SET
+                    author_id = EXCLUDED.author_id, raw_name = EXCLUDED.raw_name, keyname = EXCLUDED.keyname,
+                    forenames = EXCLUDED.forenames, suffix = EXCLUDED.suffix, affiliation = EXCLUDED.affiliation,
+                    institution_id = EXCLUDED.institution_id, attribution = EXCLUDED.attribution
+                WHERE (papers_authorship.author_id, papers_authorship.raw_name, papers_authorship.keyname,
+                       papers_authorship.forenames, papers_authorship.suffix, papers_authorship.affiliation,
+                       papers_authorship.institution_id, papers_authorship.attribution)
+                      IS DISTINCT FROM (EXCLUDED.author_id, EXCLUDED.raw_name, EXCLUDED.keyname, EXCLUDED.forenames,
+                       EXCLUDED.suffix, EXCLUDED.affiliation, EXCLUDED.institution_id, EXCLUDED.attribution)
+                """,
+                [updated_ids],
+            )
         cur.execute("INSERT INTO stg_touched SELECT author_id FROM stg_byline")
         cur.execute("INSERT INTO stg_changed SELECT author_id FROM stg_byline WHERE NOT keep")
         cur.execute(
@@ -713,25 +729,6 @@ class BatchLoader:
                   GROUP BY a.institution_id) c
             WHERE i.id = c.institution_id AND i.authorships_count <> c.n
             """
-        )
-
-    @staticmethod
-    def _upsert_updated_slots(cur, insert: str, updated_ids: list[int]) -> None:
-        cur.execute(
-            insert
-            + """
-            WHERE b.paper_id = ANY(%s)
-            ON CONFLICT (paper_id, position) DO UPDATE SET
-                author_id = EXCLUDED.author_id, raw_name = EXCLUDED.raw_name, keyname = EXCLUDED.keyname,
-                forenames = EXCLUDED.forenames, suffix = EXCLUDED.suffix, affiliation = EXCLUDED.affiliation,
-                institution_id = EXCLUDED.institution_id, attribution = EXCLUDED.attribution
-            WHERE (papers_authorship.author_id, papers_authorship.raw_name, papers_authorship.keyname,
-                   papers_authorship.forenames, papers_authorship.suffix, papers_authorship.affiliation,
-                   papers_authorship.institution_id, papers_authorship.attribution)
-                  IS DISTINCT FROM (EXCLUDED.author_id, EXCLUDED.raw_name, EXCLUDED.keyname, EXCLUDED.forenames,
-                   EXCLUDED.suffix, EXCLUDED.affiliation, EXCLUDED.institution_id, EXCLUDED.attribution)
-            """,
-            [updated_ids],
         )
 
     # -- topics ------------------------------------------------------------------------------
