@@ -182,6 +182,23 @@ def test_an_initials_only_byline_with_two_candidates_gets_its_own_record():
     assert slot.author.display_name == "J. Smith"
 
 
+def test_an_initials_only_byline_whose_middle_initial_contradicts_the_candidate_gets_its_own_record():
+    load([paper("2301.00073", person("Ernst-Dieter G.", "Berger"))])
+    load([paper("2301.00074", person("E. L.", "Berger"))])
+    assert Author.objects.count() == 2
+    slot = Authorship.objects.get(paper__arxiv_id="2301.00074")
+    assert slot.attribution == "name"
+    assert slot.author.display_name == "E. L. Berger"
+
+
+def test_an_initials_only_byline_matching_the_candidates_initials_joins_it():
+    load([paper("2301.00075", person("Ernst-Dieter G.", "Berger"))])
+    load([paper("2301.00076", person("E.-D.", "Berger")), paper("2301.00077", person("E.", "Berger"))])
+    assert Author.objects.count() == 1
+    assert set(Authorship.objects.values_list("attribution", flat=True)) == {"name", "initials"}
+    assert Author.objects.get().works_count == 3
+
+
 def test_homonym_slugs_are_numbered_like_dblp():
     load([paper("2301.00080", person("Wei", "Zhang"))])
     # Different name keys that slugify alike: an unsplit byline and a stray hyphen.
@@ -308,6 +325,19 @@ def test_topics_read_like_names_and_weights_aggregate_per_author():
     top = AuthorTopic.objects.filter(author=author).order_by("-weight").first()
     assert top.topic.code == "cs.LG" and top.papers_count == 4
     assert author.topics_count >= 3
+
+
+def test_a_paper_weighs_once_on_a_record_holding_two_of_its_slots():
+    # Two namesakes on one byline meet on one record; the paper must not count twice for it.
+    load([
+        paper("2301.00165", person("J.", "Smith"), person("J.", "Smith"), categories=("cs.LG",)),
+        paper("2301.00166", person("J.", "Smith"), categories=("math.CO",)),
+    ])
+    author = Author.objects.get()
+    assert author.works_count == 2
+    weights = dict(AuthorTopic.objects.filter(author=author).values_list("topic__code", "weight"))
+    assert weights == {"cs.LG": 0.5, "math.CO": 0.5}
+    assert set(AuthorTopic.objects.filter(author=author).values_list("papers_count", flat=True)) == {1}
 
 
 def test_the_data_changed_watermark_moves_only_for_authors_whose_authorships_changed():
