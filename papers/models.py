@@ -203,8 +203,8 @@ class AuthorTopic(models.Model):
         "researchers.Author", on_delete=models.CASCADE, related_name="author_topics", db_index=False,
         db_constraint=False,
     )
-    # db_index=False: the (topic, -weight) index leads with this column and serves every lookup a
-    # separate index would; one index fewer to maintain on bulk imports.
+    # db_index=False: the (topic, -papers_count, -weight) index leads with this column and serves every
+    # lookup a separate index would; one index fewer to maintain on bulk imports.
     topic = models.ForeignKey(
         Topic, on_delete=models.CASCADE, related_name="author_topics", db_index=False, db_constraint=False
     )
@@ -216,8 +216,8 @@ class AuthorTopic(models.Model):
         # An author's topics (profile sidebar, ≤ 20 rows sorted in memory) are read through the
         # (author, topic) unique index, so no (author, weight) index is kept.
         indexes = [
-            # Topic page "top researchers": WHERE topic_id = ? ORDER BY weight DESC.
-            models.Index(fields=["topic", "-weight"], name="authortopic_topic_weight_idx"),
+            # Topic page "top researchers": WHERE topic_id = ? ORDER BY papers_count DESC, weight DESC.
+            models.Index(fields=["topic", "-papers_count", "-weight"], name="authortopic_topic_papers_idx"),
         ]
 
 

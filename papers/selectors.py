@@ -93,7 +93,11 @@ def topic_for_page(*, slug: str) -> Topic:
 
 
 def topic_top_researchers(*, topic: Topic, limit=TOPIC_RESEARCHERS) -> list[AuthorTopic]:
-    """Researchers weighted most on the topic (maintained AuthorTopic aggregate): one query."""
+    """Researchers with the most works on the topic, then the most weight on it: one query.
+
+    Weight alone is a share of the author's own works, so every one-paper author would outrank
+    the people who publish on the topic year after year.
+    """
     return list(
         AuthorTopic.objects.filter(topic=topic)
         .select_related("author")
@@ -101,7 +105,7 @@ def topic_top_researchers(*, topic: Topic, limit=TOPIC_RESEARCHERS) -> list[Auth
             "weight", "papers_count", "author__slug", "author__display_name", "author__affiliation",
             "author__works_count", "author__claim_state",
         )
-        .order_by("-weight", "-papers_count", "author_id")[:limit]
+        .order_by("-papers_count", "-weight", "author_id")[:limit]
     )
 
 

@@ -34,6 +34,17 @@ def test_topic_page_shows_description_top_researchers_and_newest_papers(client, 
     assert "Off-topic paper" not in html
 
 
+def test_top_researchers_rank_by_works_on_the_topic_before_weight(client, topic):
+    # A one-paper author has a large share of their only paper on the topic; the researcher
+    # with forty papers on it must still come first.
+    newcomer = AuthorFactory(display_name="One Paper", slug="one-paper")
+    veteran = AuthorFactory(display_name="Forty Papers", slug="forty-papers")
+    AuthorTopicFactory(author=newcomer, topic=topic, weight=0.6, papers_count=1)
+    AuthorTopicFactory(author=veteran, topic=topic, weight=0.25, papers_count=40)
+    html = client.get("/topics/cs-lg/").content.decode()
+    assert html.index("Forty Papers</a>") < html.index("One Paper</a>")
+
+
 def test_topic_papers_page_with_a_next_link(client, topic):
     for p in PaperFactory.create_batch(25):
         PaperTopicFactory(paper=p, topic=topic)
@@ -49,7 +60,7 @@ def test_unknown_topic_is_a_404(client):
 
 # Queries, in order:
 #   1. the topic
-#   2. top researchers by weight (AuthorTopic join Author)
+#   2. top researchers by works on the topic, then weight (AuthorTopic join Author)
 #   3. a page of recent papers on the topic (PaperTopic join Paper)
 #   4. the bylines of those papers
 TOPIC_QUERIES = 4
