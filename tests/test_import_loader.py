@@ -173,22 +173,23 @@ def test_an_initials_only_byline_weakly_matches_the_unique_author_with_those_ini
     assert slot.author.works_count == 2
 
 
-def test_an_initials_only_byline_with_two_candidates_gets_its_own_record():
-    load([paper("2301.00070", person("John", "Smith")), paper("2301.00071", person("Jane", "Smith"))])
-    load([paper("2301.00072", person("J.", "Smith"))])
-    assert Author.objects.count() == 3
-    slot = Authorship.objects.get(paper__arxiv_id="2301.00072")
+@pytest.mark.parametrize(
+    "known, byline, display",
+    [
+        # Two candidates: we cannot tell which one wrote it.
+        ([person("John", "Smith"), person("Jane", "Smith")], person("J.", "Smith"), "J. Smith"),
+        # One candidate, but the middle initial contradicts its forenames.
+        ([person("Ernst-Dieter G.", "Berger")], person("E. L.", "Berger"), "E. L. Berger"),
+    ],
+    ids=["two-candidates", "contradicting-initial"],
+)
+def test_an_initials_only_byline_without_one_compatible_candidate_gets_its_own_record(known, byline, display):
+    load([paper(f"2301.0007{i}", name) for i, name in enumerate(known)])
+    load([paper("2301.00079", byline)])
+    assert Author.objects.count() == len(known) + 1
+    slot = Authorship.objects.get(paper__arxiv_id="2301.00079")
     assert slot.attribution == "name"
-    assert slot.author.display_name == "J. Smith"
-
-
-def test_an_initials_only_byline_whose_middle_initial_contradicts_the_candidate_gets_its_own_record():
-    load([paper("2301.00073", person("Ernst-Dieter G.", "Berger"))])
-    load([paper("2301.00074", person("E. L.", "Berger"))])
-    assert Author.objects.count() == 2
-    slot = Authorship.objects.get(paper__arxiv_id="2301.00074")
-    assert slot.attribution == "name"
-    assert slot.author.display_name == "E. L. Berger"
+    assert slot.author.display_name == display
 
 
 def test_an_initials_only_byline_matching_the_candidates_initials_joins_it():
