@@ -20,6 +20,10 @@ What it does:
 6. drops the database unless ``--keep-db``.
 
 ``--skip-copy`` leaves out step 4 (e.g. to build a kept benchmark database).
+``--floor`` adds, before the drop, the floor under any loader on this machine (bench/import_floor.py):
+the import's finished rows written by binary ``COPY`` into a fresh migrated database (indexes live,
+and dropped then rebuilt), ``to_tsvector`` alone, and the Python parse with no database; it
+prints that floor's CPU against the CPU the 1/8 target allows on this machine's cores.
 """
 
 from __future__ import annotations
@@ -100,6 +104,28 @@ def table_counts(db_url: str) -> dict:
     return out
 
 
+def report_floor(floor, imp, copy_rate: float, result: dict) -> None:
+    n = floor.papers
+    allowed = imp.cores * n / (copy_rate / 8)
+    per = lambda seconds: f"{seconds / n * 1e6:,.0f} µs a paper"  # noqa: E731
+    print(f"floor under any loader ({floor.rows_mb:,.0f} MB of finished rows):")
+    print(f"  Postgres: binary COPY of the finished rows into the indexed tables {floor.copy_indexed_s:.1f} s "
+          f"= {n / floor.copy_indexed_s:,.0f} papers/s (1/{copy_rate * floor.copy_indexed_s / n:.1f} of COPY); "
+          f"without secondary indexes {floor.copy_bare_s:.1f} s + rebuilding them {floor.rebuild_s:.1f} s; "
+          f"to_tsvector {floor.tsvector_s:.1f} s")
+    print(f"  Python: parse + hashes, name keys, phrase counts {floor.python_cpu_s:.1f} s CPU ({per(floor.python_cpu_s)})")
+    verdict = "fits" if floor.cpu_s <= allowed else "exceeds"
+    print(f"  floor CPU {floor.cpu_s:.1f} s ({per(floor.cpu_s)}) against {allowed:.1f} s the 1/8 target allows "
+          f"on {imp.cores} cores ({per(allowed)}): {verdict} it; the import used "
+          f"{imp.machine_busy_seconds:.1f} s ({per(imp.machine_busy_seconds)})")
+    result["floor"] = {
+        "rows_mb": round(floor.rows_mb), "copy_indexed_s": round(floor.copy_indexed_s, 2),
+        "copy_bare_s": round(floor.copy_bare_s, 2), "rebuild_s": round(floor.rebuild_s, 2),
+        "tsvector_s": round(floor.tsvector_s, 2), "python_cpu_s": round(floor.python_cpu_s, 2),
+        "cpu_s": round(floor.cpu_s, 2), "allowed_cpu_s": round(allowed, 2),
+    }
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--papers", type=int, required=True)
@@ -108,6 +134,8 @@ def main(argv=None) -> int:
     ap.add_argument("--db-name", default="bzpeer_bench_import")
     ap.add_argument("--keep-db", action="store_true", help="keep the benchmark database afterwards")
     ap.add_argument("--skip-copy", action="store_true", help="do not run the raw COPY baseline")
+    ap.add_argument("--floor", action="store_true",
+                    help="also measure the floor under any loader (bench/import_floor.py); needs the COPY baseline")
     ap.add_argument("--json", dest="json_out", default=None, help="also write the figures to this JSON file")
     args = ap.parse_args(argv)
 
@@ -136,6 +164,11 @@ def main(argv=None) -> int:
     copy_rows = copy_s = None
     if not args.skip_copy:
         copy_rows, copy_s = copy_baseline(db_url, corpus)
+    floor = None
+    if args.floor and copy_s:
+        from bench.import_floor import measure_floor
+
+        floor = measure_floor(db_url, corpus, args.db_name + "_floor")
     if not args.keep_db:
         drop_database(args.db_name)
 
@@ -173,6 +206,8 @@ def main(argv=None) -> int:
               f"(bench process peak RSS {result['bench_peak_rss_mb']} MB)")
         verdict = "meets" if ratio >= 1 / 8 else "misses"
         print(f"ratio import/COPY = {ratio:.3f} (1/{1 / ratio:.1f}); target >= 1/8: {verdict}")
+    if floor is not None:
+        report_floor(floor, imp, copy_rows / copy_s, result)
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(result, indent=2))
     return 0
