@@ -6,4 +6,4 @@ class ResearchersConfig(AppConfig):
     verbose_name = "Researchers"
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the allauth receivers)
+        from . import signals  # noqa: F401  (connects the allauth and account-deletion receivers)

@@ -1,11 +1,14 @@
-"""Receivers that keep claim evidence current when an account's emails or ORCID link change.
+"""Receivers that keep claim evidence current when an account's emails or ORCID link change,
+and release an account's records when the account is deleted.
 
 They only hand over to the claims service; the rules live there.
 """
 
 from allauth.account.signals import email_confirmed, email_removed
 from allauth.socialaccount.signals import social_account_added, social_account_removed, social_account_updated
+from django.conf import settings
 from django.db import transaction
+from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 
 
@@ -35,3 +38,11 @@ def on_social_account_changed(sender, request=None, sociallogin=None, **kwargs):
 @receiver(social_account_removed)
 def on_social_account_removed(sender, request=None, socialaccount=None, **kwargs):
     _refresh(getattr(socialaccount, "user", None))
+
+
+@receiver(pre_delete, sender=settings.AUTH_USER_MODEL)
+def on_user_deleted(sender, instance, **kwargs):
+    # Before the cascade removes the account's claims, while they still say which records it held.
+    from researchers.services.claims import claims_release_for_user
+
+    claims_release_for_user(user=instance)

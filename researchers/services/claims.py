@@ -8,6 +8,7 @@ IdentityEvent whose payload carries the state it replaced, which is what a rever
 
 import re
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
 from django.dispatch import Signal
 from django.utils import timezone
@@ -286,6 +287,40 @@ def claims_refresh_for_user(*, user):
     """Re-derive evidence on every live claim of a user (after an email or ORCID account changes)."""
     for claim in Claim.objects.filter(user=user, status__in=[*OWNING_STATUSES, ClaimStatus.PENDING]):
         claim_evidence_refresh(claim=claim)
+
+
+@transaction.atomic
+def claims_release_for_user(*, user):
+    """Before an account is deleted: its records go back to unclaimed L1 and its open disputes end."""
+    owned = set(Author.objects.filter(owner_id=user.pk).values_list("pk", flat=True))
+    owned |= set(Claim.objects.filter(user_id=user.pk, status__in=OWNING_STATUSES).values_list("author_id", flat=True))
+    challenged = set(Dispute.objects.filter(opened_by_id=user.pk, status=DisputeStatus.OPEN)
+                     .values_list("author_id", flat=True))
+    if not owned | challenged:
+        return []
+    authors = _lock_authors(*(owned | challenged))
+    claims = list(Claim.objects.select_for_update().filter(user_id=user.pk, status__in=OWNING_STATUSES))
+    disputes = list(Dispute.objects.select_for_update().filter(author_id__in=authors, status=DisputeStatus.OPEN))
+    now = timezone.now()
+    for author in authors.values():
+        before = _snapshot(authors=[author], claims=[c for c in claims if c.author_id == author.pk],
+                           disputes=[d for d in disputes if d.author_id == author.pk])
+        attributions = None
+        if author.pk in owned:
+            attributions = _set_attribution(author_id=author.pk, from_values=["owner"], to_value="name")
+            author.owner = None
+            author.verification_level = 1
+        # The claims and disputes go with the account (they cascade); the record must not stay
+        # "claimed" by nobody, nor frozen by a dispute that no longer exists.
+        still_disputed = any(d.author_id == author.pk and d.opened_by_id != user.pk for d in disputes)
+        author.claim_state = (ClaimState.DISPUTED if still_disputed
+                              else ClaimState.CLAIMED if author.owner_id else ClaimState.UNCLAIMED)
+        author.data_changed_at = now
+        author.save(update_fields=["owner", "claim_state", "verification_level", "data_changed_at", "updated_at"])
+        _event(author=author, kind=EventKind.UNCLAIM, actor=None, before=before, attributions=attributions,
+               summary="Released: the account that claimed or disputed this record was deleted")
+    _emit(list(authors), "unclaim")
+    return sorted(authors)
 
 
 # ---------------------------------------------------------------- claim, split, dispute
@@ -740,10 +775,15 @@ def identity_event_revert(*, moderator, event, note=""):
     for move in moves:
         author_ids.update((move["from"], move["to"]))
     locked = _lock_authors(*author_ids)
+    owners = {a["owner_id"] for a in before.get("authors", []) if a.get("owner_id")}
+    if owners and get_user_model().objects.filter(pk__in=owners).count() < len(owners):
+        raise Conflict("The account that owned this record then has been deleted; its ownership cannot be restored.")
     claim_ids = [int(k) for k in before.get("claims", {})]
     dispute_ids = [int(k) for k in before.get("disputes", {})]
     claims = list(Claim.objects.select_for_update().filter(pk__in=claim_ids))
     disputes = list(Dispute.objects.select_for_update().filter(pk__in=dispute_ids))
+    if len(claims) < len(set(claim_ids)) or len(disputes) < len(set(dispute_ids)):
+        raise Conflict("A claim or dispute this event changed has been deleted with its account; it cannot be restored.")
     now_state = _snapshot(authors=[locked[i] for i in sorted(author_ids)], claims=claims, disputes=disputes)
     try:
         with transaction.atomic():
