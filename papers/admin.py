@@ -3,6 +3,7 @@
 import json
 
 from django.contrib import admin
+from django.db import models
 from django.utils.html import format_html
 
 from papers.models import (
@@ -59,6 +60,8 @@ class PaperAdmin(admin.ModelAdmin):
     inlines = [AuthorshipInline, PaperTopicInline]
     show_full_result_count = False  # COUNT(*) over millions of papers on every list page is too slow
     list_per_page = 50
+    # A code URL typed without a scheme is a repository on the web: https, as Django 6 will assume.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     @admin.display(description="title", ordering="title")
     def title_short(self, obj):

@@ -14,6 +14,7 @@ from papers.api.serializers import PaperListSerializer
 from papers.models import AuthorTopic
 from researchers import selectors
 from researchers.models import Author, ClaimState
+from trust.api.serializers import TrustPartSerializer
 
 
 class ResearcherFilter(django_filters.FilterSet):
@@ -87,21 +88,13 @@ class TopTopicSerializer(serializers.Serializer):
     papers_count = serializers.IntegerField()
 
 
-class TrustSummaryPartSerializer(serializers.Serializer):
-    key = serializers.CharField()
-    name = serializers.CharField()
-    points = serializers.FloatField()
-    cap = serializers.IntegerField(allow_null=True)
-    evidence = serializers.ListField(child=serializers.CharField())
-
-
 class TrustSummarySerializer(serializers.Serializer):
     score = serializers.IntegerField()
     tier = serializers.CharField()
     under_review = serializers.BooleanField()
     model_version = serializers.CharField()
     computed_at = serializers.DateTimeField()
-    parts = TrustSummaryPartSerializer(many=True)
+    parts = TrustPartSerializer(many=True)
 
 
 class ResearcherDetailSerializer(ResearcherListSerializer):
