@@ -238,6 +238,30 @@ def test_rejected_claimant_can_appeal_once_with_new_evidence():
     assert author.owner == user and author.verification_level == 4
 
 
+def test_approved_appeal_splits_off_the_works_the_claimant_marked_not_me():
+    # The first claim met an owner, so it became a dispute and split nothing; the owner kept the
+    # record, later let it go, and the appeal then waited for a moderator with no one to dispute.
+    author = author_with_works(3)
+    owner, user, moderator = VerifiedUserFactory(), VerifiedUserFactory(), ModeratorFactory()
+    owning = claims.claim_submit(user=owner, author=author)
+    keep, *not_mine = author.authorships.order_by("pk")
+    challenge = claims.claim_submit(user=user, author=author, authorship_ids=[keep.pk])
+    claims.dispute_resolve(moderator=moderator, dispute=challenge.dispute, outcome="uphold")
+    claims.claim_unclaim(actor=owner, claim=owning)
+    later = AuthorshipFactory(author=author)  # imported after the claim: the claimant never judged it
+    appeal = claims.claim_appeal(user=user, claim=challenge, statement="My thesis is linked from my CV")
+
+    claims.claim_approve(moderator=moderator, claim=appeal)
+
+    author.refresh_from_db()
+    assert author.owner == user and author.claim_state == "claimed"
+    assert set(author.authorships.values_list("pk", flat=True)) == {keep.pk, later.pk}
+    split = Author.objects.get(authorships=not_mine[0])
+    assert split.pk != author.pk and split.owner is None
+    assert set(split.authorships.values_list("pk", flat=True)) == {a.pk for a in not_mine}
+    assert author.works_count == 2 and split.works_count == 2
+
+
 def test_owner_accepts_pending_name_matches_from_the_inbox():
     author = author_with_works(1)
     user = VerifiedUserFactory()

@@ -239,6 +239,16 @@ def _create_slots(*, claim, author_id, mine_ids):
         )
 
 
+def _confirmed_not_me(claim, *, current):
+    """Slots of ``current`` that ``claim`` marks "not me", and that the claim it appeals marked too."""
+    not_me = set(ClaimSlot.objects.filter(claim=claim, decision=SlotDecision.NOT_ME)
+                 .values_list("authorship_id", flat=True)) & current
+    if claim.appeal_of_id and not_me:
+        not_me &= set(ClaimSlot.objects.filter(claim_id=claim.appeal_of_id, decision=SlotDecision.NOT_ME)
+                      .values_list("authorship_id", flat=True))
+    return sorted(not_me)
+
+
 def _resolve_selection(author, authorship_ids):
     slots = _record_slot_ids(author.pk)
     if not slots:
@@ -518,7 +528,8 @@ def claim_approve(*, moderator, claim, note=""):
         raise Conflict("Another claim owns this record; resolve it through a dispute.")
     before = _snapshot(authors=[author], claims=[claim])
     attributions = None
-    if claim.status == ClaimStatus.PENDING:
+    was_pending = claim.status == ClaimStatus.PENDING
+    if was_pending:
         mine = ClaimSlot.objects.filter(claim=claim, decision=SlotDecision.MINE).values_list("authorship_id", flat=True)
         attributions = _set_attribution(author_id=author.pk, ids=list(mine), from_values=["name", "initials", "orcid"],
                                         to_value="owner")
@@ -533,6 +544,15 @@ def claim_approve(*, moderator, claim, note=""):
     author.save(update_fields=["owner", "claim_state", "data_changed_at", "updated_at"])
     _event(author=author, kind=EventKind.APPROVE, actor=moderator, claim=claim, before=before,
            attributions=attributions, summary="Approved by a moderator" + (f": {note[:200]}" if note else ""))
+    if was_pending:
+        # A claim that waited (an appeal) now owns the record, so its "not me" answers apply, as they
+        # would have for a first claim. Only works the claimant did judge: a work imported after
+        # the first claim stays until its owner decides.
+        not_me = _confirmed_not_me(claim, current=set(_record_slot_ids(author.pk)))
+        if not_me:
+            target, move = _split(actor=moderator, author=author, ids=not_me, target=None, claim=claim)
+            touched = affected_author_ids(author_ids=[author.pk, target.pk], moved_authorship_ids=move["ids"])
+            author_aggregates_refresh(author_ids=touched, bump=touched)
     claim = claim_evidence_refresh(claim=claim)
     _emit([author.pk], "approve")
     _notify("notify_claim_reviewed", claim.pk)
@@ -619,7 +639,7 @@ def dispute_resolve(*, moderator, dispute, outcome, note=""):
         current = set(_record_slot_ids(author.pk))
         slots = ClaimSlot.objects.filter(claim=challenger).values_list("authorship_id", "decision")
         mine = [a for a, d in slots if d == SlotDecision.MINE and a in current]
-        not_me = [a for a, d in slots if d == SlotDecision.NOT_ME and a in current]
+        not_me = _confirmed_not_me(challenger, current=current)
         more = _set_attribution(author_id=author.pk, ids=mine, from_values=["name", "initials", "orcid"],
                                 to_value="owner")
         for value, ids in more.items():
