@@ -239,6 +239,17 @@ def _create_slots(*, claim, author_id, mine_ids):
         )
 
 
+def _release_owner(author, *, claim_state=ClaimState.UNCLAIMED):
+    """Take ``author`` from its owner and save it: owner slots back to name matches, level 1."""
+    attributions = _set_attribution(author_id=author.pk, from_values=["owner"], to_value="name")
+    author.owner = None
+    author.claim_state = claim_state
+    author.verification_level = 1
+    author.data_changed_at = timezone.now()
+    author.save(update_fields=["owner", "claim_state", "verification_level", "data_changed_at", "updated_at"])
+    return attributions
+
+
 def _confirmed_not_me(claim, *, current):
     """Slots of ``current`` that ``claim`` marks "not me", and that the claim it appeals marked too."""
     not_me = set(ClaimSlot.objects.filter(claim=claim, decision=SlotDecision.NOT_ME)
@@ -311,22 +322,20 @@ def claims_release_for_user(*, user):
     authors = _lock_authors(*(owned | challenged))
     claims = list(Claim.objects.select_for_update().filter(user_id=user.pk, status__in=OWNING_STATUSES))
     disputes = list(Dispute.objects.select_for_update().filter(author_id__in=authors, status=DisputeStatus.OPEN))
-    now = timezone.now()
     for author in authors.values():
         before = _snapshot(authors=[author], claims=[c for c in claims if c.author_id == author.pk],
                            disputes=[d for d in disputes if d.author_id == author.pk])
-        attributions = None
-        if author.pk in owned:
-            attributions = _set_attribution(author_id=author.pk, from_values=["owner"], to_value="name")
-            author.owner = None
-            author.verification_level = 1
         # The claims and disputes go with the account (they cascade); the record must not stay
         # "claimed" by nobody, nor frozen by a dispute that no longer exists.
         still_disputed = any(d.author_id == author.pk and d.opened_by_id != user.pk for d in disputes)
-        author.claim_state = (ClaimState.DISPUTED if still_disputed
-                              else ClaimState.CLAIMED if author.owner_id else ClaimState.UNCLAIMED)
-        author.data_changed_at = now
-        author.save(update_fields=["owner", "claim_state", "verification_level", "data_changed_at", "updated_at"])
+        attributions = None
+        if author.pk in owned:
+            attributions = _release_owner(
+                author, claim_state=ClaimState.DISPUTED if still_disputed else ClaimState.UNCLAIMED)
+        else:  # only challenged: back to its owner
+            author.claim_state = ClaimState.CLAIMED if author.owner_id else ClaimState.UNCLAIMED
+            author.data_changed_at = timezone.now()
+            author.save(update_fields=["claim_state", "data_changed_at", "updated_at"])
         _event(author=author, kind=EventKind.UNCLAIM, actor=None, before=before, attributions=attributions,
                summary="Released: the account that claimed or disputed this record was deleted")
     _emit(list(authors), "unclaim")
@@ -492,14 +501,9 @@ def claim_unclaim(*, actor, claim):
     if author.claim_state == ClaimState.DISPUTED:
         raise Conflict(FROZEN_MESSAGE, dispute=_open_dispute(author.pk))
     before = _snapshot(authors=[author], claims=[claim])
-    attributions = _set_attribution(author_id=author.pk, from_values=["owner"], to_value="name")
+    attributions = _release_owner(author)
     claim.status = ClaimStatus.WITHDRAWN
     claim.save(update_fields=["status", "updated_at"])
-    author.owner = None
-    author.claim_state = ClaimState.UNCLAIMED
-    author.verification_level = 1
-    author.data_changed_at = timezone.now()
-    author.save(update_fields=["owner", "claim_state", "verification_level", "data_changed_at", "updated_at"])
     _event(author=author, kind=EventKind.UNCLAIM, actor=actor, claim=claim, before=before, attributions=attributions,
            summary="Unclaimed: the record is public and unclaimed again")
     _emit([author.pk], "unclaim")
@@ -578,12 +582,7 @@ def claim_reject(*, moderator, claim, note=""):
     attributions = None
     was_owner = claim.status in OWNING_STATUSES
     if was_owner:
-        attributions = _set_attribution(author_id=author.pk, from_values=["owner"], to_value="name")
-        author.owner = None
-        author.claim_state = ClaimState.UNCLAIMED
-        author.verification_level = 1
-        author.data_changed_at = timezone.now()
-        author.save(update_fields=["owner", "claim_state", "verification_level", "data_changed_at", "updated_at"])
+        attributions = _release_owner(author)
     claim.status = ClaimStatus.REJECTED
     claim.reviewed_by = moderator
     claim.reviewed_at = timezone.now()
