@@ -143,17 +143,12 @@ def python_floor(corpus: Path) -> tuple[int, float]:
 
     c0 = time.process_time()
     papers = 0
-    batch: list = []
     with gzip.open(corpus, "rb") as fh:
-        for record in iter_records(fh, "kaggle"):
-            batch.append(record)
-            if len(batch) >= loader.DEFAULT_BATCH_SIZE:
-                loader._prepare(batch)
-                papers += len(batch)
-                batch = []
-    if batch:
-        loader._prepare(batch)
-        papers += len(batch)
+        for batch, error in loader._batches(iter_records(fh, "kaggle"), loader.DEFAULT_BATCH_SIZE):
+            loader._prepare(batch)
+            papers += len(batch)
+            if error is not None:
+                raise error
     return papers, time.process_time() - c0
 
 
