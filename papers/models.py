@@ -128,6 +128,11 @@ class Authorship(models.Model):
         Institution, null=True, blank=True, on_delete=models.SET_NULL, related_name="authorships"
     )
     attribution = models.CharField(max_length=10, choices=Attribution.choices, default=Attribution.NAME)
+    # Author disambiguation (S2AND): how sure the model is that this slot belongs to its record
+    # (0–1; NULL until the slot's block has been clustered), and the strongest evidence for it,
+    # e.g. "3 shared coauthors · same institution · cs.LG".
+    confidence = models.FloatField(null=True, blank=True)
+    evidence = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["paper_id", "position"]

@@ -46,6 +46,9 @@ class Author(models.Model):
     followers_count = models.PositiveIntegerField(default=0)
     topics_count = models.PositiveIntegerField(default=0)
     close_collaborators_count = models.PositiveIntegerField(default=0)
+    # Works whose attribution the disambiguation model is unsure of (Authorship.confidence below
+    # the published threshold): the profile's "Low confidence" flag and "may be another person".
+    uncertain_works_count = models.PositiveIntegerField(default=0)
     first_year = models.PositiveSmallIntegerField(null=True, blank=True)
     last_year = models.PositiveSmallIntegerField(null=True, blank=True)
 
