@@ -23,7 +23,7 @@ help:
 $(VENV)/.stamp: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
-	$(PIP) install -q -e ".[dev]"
+	$(PIP) install -q -e ".[dev,demo]"
 	touch $@
 
 node_modules/.stamp: package.json package-lock.json
@@ -52,6 +52,7 @@ run: setup
 
 # Tests run tasks in-process; the `celery`-marked ones start their own real worker (tests/conftest.py).
 test: demo
+	$(VENV)/bin/ruff check .
 	@set -a; source var/services.env; set +a; \
 	  DJANGO_SETTINGS_MODULE=config.settings.test CELERY_TASK_ALWAYS_EAGER=1 $(VENV)/bin/pytest $(PYTEST_ARGS)
 

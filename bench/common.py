@@ -201,7 +201,7 @@ def corpus_path(n: int, seed: int = 1) -> Path:
 def ensure_corpus(n: int, seed: int = 1, homonym_rate: float = 0.05, log=print) -> tuple[Path, Measured | None]:
     """The cached corpus of ``n`` papers for ``seed``, generated (and measured) when missing."""
     path = corpus_path(n, seed)
-    from papers.ingest.synthetic import sidecar_paths
+    from devdata import sidecar_paths
 
     truth, persons = sidecar_paths(path)
     if path.exists() and truth.exists() and persons.exists():

@@ -1,6 +1,6 @@
 """Reads of graph data for pages and the API.
 
-Contract used by the profile view (researchers): `graph_panel_for_profile(author=...)`
+Contract used by the profile view (researchers): `graph.services.graph_panel_for_profile(author=...)`
 returns a dict with at least `status` ("building" | "ready" | "failed") and, when ready,
 `elements` (Cytoscape JSON) and `built_at`. It costs one SQL query.
 """
@@ -86,26 +86,6 @@ def slice_state(*, author_id: int | None = None, slug: str | None = None) -> Sli
         elements=elements, built_at=data["built_at"], stale=stale, error=data["error"] or "",
         revision=data["revision"] or 0, needs_build=needs_build,
     )
-
-
-def slice_state_requesting_build(*, author_id: int | None = None, slug: str | None = None) -> SliceState | None:
-    """`slice_state`, and enqueue one (deduplicated) build when the slice is missing or stale.
-
-    Slices are rebuilt lazily on request; the enqueue is a Redis SET NX plus an on-commit
-    task send, so it adds no SQL query to the page.
-    """
-    state = slice_state(author_id=author_id, slug=slug)
-    if state is not None and state.needs_build:
-        from .services import graph_slice_request_build
-
-        graph_slice_request_build(author_id=state.author_id)
-    return state
-
-
-def graph_panel_for_profile(*, author):
-    """The state of the research-graph panel on a profile page (one query)."""
-    state = slice_state_requesting_build(author_id=author.pk)
-    return state.as_panel()
 
 
 NODE_TYPES = ("person", "paper", "topic", "institution")

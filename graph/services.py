@@ -12,6 +12,7 @@ from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from .models import SLICE_FORMAT_VERSION, SliceStatus
+from .selectors import SliceState, slice_state
 from .slices import build_slice
 
 logger = logging.getLogger(__name__)
@@ -129,3 +130,23 @@ def graph_slice_record_failure(*, author_id: int, error: str) -> None:
         cur.execute(FAILURE_SQL, {"author_id": author_id, "format_version": SLICE_FORMAT_VERSION,
                                   "error": error[:2000], "now": timezone.now()})
     cache.delete(build_lock_key(author_id))
+
+
+# -- reads that queue a build: services, because a selector never enqueues ------------------
+
+def slice_state_requesting_build(*, author_id: int | None = None, slug: str | None = None) -> SliceState | None:
+    """`slice_state`, and enqueue one (deduplicated) build when the slice is missing or stale.
+
+    Slices are rebuilt lazily on request; the enqueue is a Redis SET NX plus an on-commit
+    task send, so it adds no SQL query to the page.
+    """
+    state = slice_state(author_id=author_id, slug=slug)
+    if state is not None and state.needs_build:
+        graph_slice_request_build(author_id=state.author_id)
+    return state
+
+
+def graph_panel_for_profile(*, author) -> dict:
+    """The state of the research-graph panel on a profile page (one query), queueing a build when due."""
+    state = slice_state_requesting_build(author_id=author.pk)
+    return state.as_panel()

@@ -13,6 +13,8 @@ import networkx as nx
 from django.db import connection
 from django.urls import reverse
 
+from papers.models import COLLABORATION_AUTHOR_LIMIT
+
 TOP_COAUTHORS = 30
 TOP_SECOND_DEGREE = 30
 TOP_WORKS = 25
@@ -28,7 +30,7 @@ CLOSE_COLLABORATOR_MIN_PAPERS = 2
 # contribute no pairwise coauthor edges: one such paper would add thousands of "coauthors" who
 # never worked together in any meaningful sense, swamp the top 30, and blow up both the slice
 # query (n² pairs) and the path search. They still count as the author's works.
-MAX_AUTHORS_FOR_COAUTHOR_EDGES = 50
+MAX_AUTHORS_FOR_COAUTHOR_EDGES = COLLABORATION_AUTHOR_LIMIT
 LOUVAIN_SEED = 42
 # Weak byline attributions: a coauthor linked only through these is drawn as low-confidence.
 WEAK_ATTRIBUTIONS = ["initials", "pending"]

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from researchers.models import Author
 
-from . import selectors, services
+from . import services
 
 PANEL_TEMPLATE = "graph/_partials/panel_stage.html"
 
@@ -30,7 +30,7 @@ def explorer(request, slug):
 @require_GET
 def panel(request, slug):
     """The profile's graph stage alone: htmx polls it every 2 s while the slice builds."""
-    state = selectors.slice_state_requesting_build(slug=slug)
+    state = services.slice_state_requesting_build(slug=slug)
     if state is None:
         raise Http404("No such researcher.")
     return render(request, PANEL_TEMPLATE, {"graph_panel": state.as_panel(), "slug": state.slug,

@@ -86,6 +86,12 @@ class Institution(models.Model):
         return self.name
 
 
+# Papers with more authors than this (ATLAS, CMS, LIGO: hundreds or thousands of names) are big
+# collaborations: they count as works, but make no one a close collaborator, add no coauthor edges
+# to graph slices and say nothing to trust's coherence and vouching. One rule for every app.
+COLLABORATION_AUTHOR_LIMIT = 50
+
+
 class Attribution(models.TextChoices):
     NAME = "name", "Matched by name"
     INITIALS = "initials", "Matched by initials (weak)"
@@ -132,7 +138,8 @@ class Authorship(models.Model):
     # (0–1; NULL until the slot's block has been clustered), and the strongest evidence for it,
     # e.g. "3 shared coauthors · same institution · cs.LG".
     confidence = models.FloatField(null=True, blank=True)
-    evidence = models.CharField(max_length=300, blank=True)
+    # db_default: the loader's set-based INSERTs name their columns and leave this one out.
+    evidence = models.CharField(max_length=300, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["paper_id", "position"]
@@ -198,6 +205,9 @@ class PaperTopic(models.Model):
             models.Index(fields=["topic", "paper"], name="papertopic_topic_idx"),
         ]
 
+    def __str__(self):
+        return f"paper {self.paper_id} on topic {self.topic_id} ({self.weight:.2f})"
+
 
 class AuthorTopic(models.Model):
     """A maintained aggregate: how strongly an author's works sit on a topic."""
@@ -224,6 +234,9 @@ class AuthorTopic(models.Model):
             # Topic page "top researchers": WHERE topic_id = ? ORDER BY papers_count DESC, weight DESC.
             models.Index(fields=["topic", "-papers_count", "-weight"], name="authortopic_topic_papers_idx"),
         ]
+
+    def __str__(self):
+        return f"author {self.author_id} on topic {self.topic_id} ({self.papers_count} papers)"
 
 
 class ImportState(models.TextChoices):

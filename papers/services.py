@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from papers.ingest.arxiv_api import author_query, fetch_author
+from papers.ingest.harvest import METADATA_PREFIXES, harvest
+from papers.ingest.http import BACKOFF_BASE_SECONDS
+from papers.ingest.loader import load_records
+from papers.ingest.parsers import OAIError, SourceError
 from papers.models import ImportRun, ImportState
 
 __all__ = [
     "ImportSourceError", "import_run_start", "import_run_checkpoint", "import_run_resume", "import_run_expect",
     "import_run_finish", "import_run_load",
     "import_arxiv_source", "import_arxiv_enqueue",
+    "HarvestAlreadyFinished", "harvest_run_start", "harvest_run", "harvest_enqueue",
+    "fetch_author_run_start", "fetch_author_run", "fetch_author_enqueue",
 ]
 
 
@@ -66,8 +77,6 @@ def import_run_finish(*, run: ImportRun, error: str | None = None) -> ImportRun:
 
 def import_run_load(*, run: ImportRun, records, batch_size: int | None = None) -> ImportRun:
     """Feed parsed records into the set-based loader under ``run`` (one transaction per batch)."""
-    from papers.ingest.loader import load_records
-
     load_records(records, run=run, batch_size=batch_size)
     return run
 
@@ -82,8 +91,7 @@ def import_arxiv_source(*, run: ImportRun, batch_size: int | None = None, on_bat
     Records read before a file-level fault are committed; the fault then finishes the run as
     failed and raises ImportSourceError. A rerun is idempotent.
     """
-    from papers.ingest.loader import load_records
-    from papers.ingest.parsers import SourceError, detect_format, iter_records
+    from papers.ingest.parsers import detect_format, iter_records
     from papers.ingest.sources import SourceUnreadable, open_source, read_head
 
     if run.state != ImportState.RUNNING:
@@ -112,10 +120,137 @@ def import_arxiv_source(*, run: ImportRun, batch_size: int | None = None, on_bat
 
 def import_arxiv_enqueue(*, source: str, format: str = "auto", batch_size: int | None = None) -> ImportRun:
     """Create a pending run and hand it to the ingest worker once this transaction commits."""
-    from papers.tasks import import_arxiv_source as task
-
     with transaction.atomic():
         params = {"batch_size": batch_size} if batch_size else {}
         run = ImportRun.objects.create(source=source, format=format, params=params)
-        transaction.on_commit(lambda: task.delay(run.id))
+        transaction.on_commit(lambda: import_arxiv_source_task.delay(run.id))
     return run
+
+
+# -- OAI-PMH harvests -------------------------------------------------------------------------
+
+@transaction.atomic
+def harvest_run_start(*, endpoint: str, metadata_prefix: str = "arXiv", set_spec: str | None = None,
+                      from_date: str | None = None, until_date: str | None = None) -> ImportRun:
+    """Open an ImportRun describing one OAI-PMH harvest (its params are what a resume reuses)."""
+    if metadata_prefix not in METADATA_PREFIXES:
+        raise ValueError(f"metadata prefix must be one of {', '.join(METADATA_PREFIXES)}")
+    return import_run_start(
+        source=endpoint,
+        format=f"oai-{metadata_prefix}",
+        params={"endpoint": endpoint, "metadata_prefix": metadata_prefix, "set": set_spec,
+                "from": from_date, "until": until_date, "via": "harvest"},
+    )
+
+
+class HarvestAlreadyFinished(Exception):
+    """The run was already harvested to its end; there is nothing to resume."""
+
+
+def harvest_run(*, run, batch_size: int = 2000, max_retries: int = 5, sleep: Callable[[float], None] = time.sleep,
+                max_pages: int | None = None, backoff_base: float = BACKOFF_BASE_SECONDS) -> ImportRun:
+    """Harvest into ``run`` from its checkpoint (or the start), loading each page with its token.
+
+    Finishes the run when the list is exhausted; on failure finishes it as failed and re-raises,
+    keeping the checkpoint so ``harvest_run`` on the same run resumes. With ``max_pages`` it
+    stops early and leaves the run open (running) at its checkpoint.
+    """
+
+    if run.state in (ImportState.SUCCEEDED, ImportState.PARTIAL):
+        raise HarvestAlreadyFinished(f"import run #{run.pk} already finished ({run.state}); nothing to resume")
+    params = run.params or {}
+    import_run_resume(run=run)
+
+    def on_page(records, token):
+        # Page and checkpoint commit together: a kill can never load a page without its token.
+        with transaction.atomic():
+            load_records(records, run=run, batch_size=batch_size)
+            import_run_checkpoint(run=run, checkpoint=token or "")
+
+    def on_list_size(size: int):
+        import_run_expect(run=run, total=size)
+
+    try:
+        result = harvest(
+            endpoint=params.get("endpoint") or run.source,
+            metadata_prefix=params.get("metadata_prefix") or "arXiv",
+            set_spec=params.get("set"),
+            from_date=params.get("from"),
+            until_date=params.get("until"),
+            resume_token=run.checkpoint or None,
+            on_page=on_page,
+            max_retries=max_retries,
+            sleep=sleep,
+            max_pages=max_pages,
+            on_list_size=on_list_size,
+            backoff_base=backoff_base,
+        )
+    except (SourceError, OAIError) as exc:
+        import_run_finish(run=run, error=f"{exc} (resume with --resume {run.pk})")
+        raise
+    except BaseException as exc:
+        import_run_finish(run=run, error=f"interrupted: {exc!r} (resume with --resume {run.pk})")
+        raise
+    if result.last_token is None:
+        import_run_finish(run=run)
+    return run
+
+
+def harvest_enqueue(*, endpoint: str, metadata_prefix: str = "arXiv", set_spec: str | None = None,
+                    from_date: str | None = None, until_date: str | None = None) -> ImportRun:
+    """Open a harvest run and hand it to the ingest worker once this transaction commits."""
+    with transaction.atomic():
+        run = harvest_run_start(endpoint=endpoint, metadata_prefix=metadata_prefix, set_spec=set_spec,
+                                from_date=from_date, until_date=until_date)
+        transaction.on_commit(lambda: harvest_arxiv_run_task.delay(run.pk))
+    return run
+
+
+# -- one author from the arXiv API ----------------------------------------------------------
+
+@transaction.atomic
+def fetch_author_run_start(*, name: str, endpoint: str | None = None, max_results: int = 500) -> ImportRun:
+    """Open an ImportRun for one author fetch from the arXiv API."""
+    endpoint = endpoint or settings.ARXIV_API_ENDPOINT
+    return import_run_start(
+        source=f"{endpoint}?search_query={author_query(name)}",
+        format="atom",
+        params={"name": name, "endpoint": endpoint, "max_results": max_results, "via": "fetch_author"},
+    )
+
+
+def fetch_author_run(*, run, page_size: int = 100, delay: float | None = None, session=None,
+                     sleep: Callable[[float], None] = time.sleep, batch_size: int = 2000) -> ImportRun:
+    """Load every page of the author's papers into ``run``, checkpointing the next start index."""
+
+    params = run.params or {}
+    start = int(run.checkpoint) if (run.checkpoint or "").isdigit() else 0
+    try:
+        for page in fetch_author(name=params["name"], endpoint=params.get("endpoint"),
+                                 max_results=int(params.get("max_results", 500)) - start, page_size=page_size,
+                                 delay=delay, session=session, start=start, sleep=sleep):
+            start += len(page)
+            with transaction.atomic():
+                load_records(page, run=run, batch_size=batch_size)
+                import_run_checkpoint(run=run, checkpoint=str(start))
+    except BaseException as exc:
+        import_run_finish(run=run, error=f"{exc}" if isinstance(exc, SourceError) else f"interrupted: {exc!r}")
+        raise
+    return import_run_finish(run=run)
+
+
+def fetch_author_enqueue(*, name: str, endpoint: str | None = None, max_results: int = 500) -> ImportRun:
+    """Open the run and hand it to the ingest worker once this transaction commits."""
+    with transaction.atomic():
+        run = fetch_author_run_start(name=name, endpoint=endpoint, max_results=max_results)
+        transaction.on_commit(lambda: fetch_arxiv_author_run_task.delay(run.pk))
+    return run
+
+
+# Tasks import this module inside their bodies; importing them here, last and aliased, keeps the
+# two modules out of an import cycle (HackSoft styleguide).
+from papers.tasks import (  # noqa: E402
+    fetch_arxiv_author_run as fetch_arxiv_author_run_task,
+    harvest_arxiv_run as harvest_arxiv_run_task,
+    import_arxiv_source as import_arxiv_source_task,
+)

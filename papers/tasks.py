@@ -5,7 +5,6 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 from papers.models import ImportRun
-from papers.services import ImportSourceError, import_arxiv_source as import_source
 
 # Network blips and a database restart are worth a retry (the loader is idempotent);
 # a malformed file is not, it would fail the same way again.
@@ -16,6 +15,8 @@ TRANSIENT = (requests.ConnectionError, requests.Timeout, OperationalError, Inter
              time_limit=12 * 3600, soft_time_limit=12 * 3600 - 300, acks_late=True)
 def import_arxiv_source(self, run_id: int) -> dict:
     """Import the source of ImportRun ``run_id``; returns its counts."""
+    from papers.services import ImportSourceError, import_arxiv_source as import_source
+
     run = ImportRun.objects.get(pk=run_id)
     batch_size = (run.params or {}).get("batch_size")  # None: the loader's default
     try:
@@ -30,8 +31,8 @@ def import_arxiv_source(self, run_id: int) -> dict:
              time_limit=48 * 3600, soft_time_limit=48 * 3600 - 300, acks_late=True)
 def harvest_arxiv_run(self, run_id: int) -> dict:
     """OAI-PMH harvest into ImportRun ``run_id``, resuming from its checkpoint on a retry."""
-    from papers.ingest.harvest import HarvestAlreadyFinished, harvest_run
     from papers.ingest.parsers import SourceError
+    from papers.services import HarvestAlreadyFinished, harvest_run
 
     run = ImportRun.objects.get(pk=run_id)
     try:
@@ -48,8 +49,8 @@ def harvest_arxiv_run(self, run_id: int) -> dict:
              time_limit=3600, soft_time_limit=3300, acks_late=True)
 def fetch_arxiv_author_run(self, run_id: int) -> dict:
     """Fetch one author's papers from the arXiv API into ImportRun ``run_id``."""
-    from papers.ingest.arxiv_api import fetch_author_run
     from papers.ingest.parsers import SourceError
+    from papers.services import fetch_author_run
 
     run = ImportRun.objects.get(pk=run_id)
     try:

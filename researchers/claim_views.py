@@ -4,28 +4,20 @@ import re
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import identity_selectors as sel
-from .models import Author, Claim, ClaimStatus, IdentityEvent
+from .models import OWNING_STATUSES, Author, Claim, ClaimStatus, IdentityEvent
 from .permissions import is_moderator, user_has_verified_email
 from .services import claims
 from .services.errors import Conflict, NotAllowed, ServiceError
 from .services.evidence import derive_evidence
-from .view_utils import login_required_message, refused, safe_back
+from .view_utils import author_or_404, login_required_message, refused, safe_back
 
 LOGIN_TO_CLAIM = "Log in to claim this record."
 SESSION_KEY = "claim_wizard:{pk}"
-
-
-def _author(slug):
-    author = Author.objects.filter(slug=slug).select_related("owner").first()
-    if author is None:
-        raise Http404("No researcher with this address.")
-    return author
 
 
 def _wizard(request, author):
@@ -62,7 +54,7 @@ def _precheck(request, author):
 @require_http_methods(["GET", "POST"])
 def claim_papers(request, slug):
     """Step 1: every work is ticked; untick the ones that are not yours and say where they go."""
-    author = _author(slug)
+    author = author_or_404(slug)
     if (stop := _precheck(request, author)) is not None:
         return stop
     slots = sel.record_slots(author=author)
@@ -92,7 +84,7 @@ def claim_papers(request, slug):
 
 def _later_step(request, slug):
     """Steps 2 and 3 need step 1's choice: send anyone without it back to the start."""
-    author = _author(slug)
+    author = author_or_404(slug)
     if (stop := _precheck(request, author)) is not None:
         return author, None, stop
     data = _wizard(request, author)
@@ -165,7 +157,7 @@ def claim_review(request, slug):
 @require_http_methods(["GET", "POST"])
 def claim_appeal(request, slug):
     """A rejected claimant appeals once, with new evidence."""
-    author = _author(slug)
+    author = author_or_404(slug)
     claim = (Claim.objects.filter(author=author, user=request.user, status=ClaimStatus.REJECTED, appeal__isnull=True)
              .order_by("-created_at").first())
     if claim is None:
@@ -189,8 +181,8 @@ def claim_appeal(request, slug):
 @login_required_message("Log in to unclaim.")
 @require_POST
 def claim_unclaim(request, slug):
-    author = _author(slug)
-    claim = Claim.objects.filter(author=author, status__in=["active", "approved"]).first()
+    author = author_or_404(slug)
+    claim = Claim.objects.filter(author=author, status__in=OWNING_STATUSES).first()
     if claim is None:
         return refused(request, ServiceError("This record has no owner."), back=author.get_absolute_url())
     try:
@@ -204,7 +196,7 @@ def claim_unclaim(request, slug):
 @login_required_message("Log in to vouch for a coauthor.")
 @require_POST
 def vouch(request, slug):
-    author = _author(slug)
+    author = author_or_404(slug)
     try:
         claims.vouch_create(user=request.user, author=author)
     except ServiceError as exc:
@@ -217,7 +209,7 @@ def vouch(request, slug):
 @require_POST
 def split(request, slug):
     """Owner (or moderator) marks works "not me": they move to a new or named record."""
-    author = _author(slug)
+    author = author_or_404(slug)
     try:
         ids = [int(v) for v in request.POST.getlist("authorship")]
     except ValueError:
@@ -237,7 +229,7 @@ def split(request, slug):
 
 def history(request, slug):
     """The append-only identity log of a record, newest first; moderators get a revert button."""
-    author = _author(slug)
+    author = author_or_404(slug)
     page = Paginator(sel.history_events(author=author), 50).get_page(request.GET.get("page"))
     return render(request, "researchers/history.html", {
         "author": author, "page": page, "events": page.object_list,
@@ -248,7 +240,7 @@ def history(request, slug):
 @login_required_message("Log in as a moderator to revert events.")
 @require_POST
 def history_revert(request, slug, event_id):
-    author = _author(slug)
+    author = author_or_404(slug)
     event = get_object_or_404(IdentityEvent, pk=event_id)
     try:
         claims.identity_event_revert(moderator=request.user, event=event, note=request.POST.get("note", ""))
@@ -262,7 +254,7 @@ def history_revert(request, slug, event_id):
 @require_POST
 def merge(request, slug):
     """The owner (or a moderator) merges another record, e.g. a name variant, into this one."""
-    target = _author(slug)
+    target = author_or_404(slug)
     source_slug = request.POST.get("source", "").strip()
     source = Author.objects.filter(slug=source_slug).first()
     back = safe_back(request, target.get_absolute_url())

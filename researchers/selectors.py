@@ -42,6 +42,11 @@ PAPER_LIST_FIELDS = (
 )
 
 
+def author_get_by_slug(*, slug: str) -> Author | None:
+    """The record at /researchers/<slug>/ with its owner (one query), or None."""
+    return Author.objects.select_related("owner").filter(slug=slug).first()
+
+
 def author_for_profile(*, slug: str) -> Author:
     """The author record behind /researchers/<slug>/, with its owner and merge target; raises Author.DoesNotExist."""
     return Author.objects.select_related("owner", "merged_into").get(slug=slug)

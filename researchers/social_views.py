@@ -1,22 +1,13 @@
 """Follow/unfollow (htmx partial or redirect back) and direct collaboration invitations."""
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import identity_selectors as sel
-from .models import Author
 from .services import collaboration, follows
 from .services.errors import ServiceError
-from .view_utils import login_required_message, refused, safe_back
-
-
-def _author(slug):
-    author = Author.objects.filter(slug=slug).first()
-    if author is None:
-        raise Http404("No researcher with this address.")
-    return author
+from .view_utils import author_or_404, login_required_message, refused, safe_back
 
 
 def _follow_response(request, author, following):
@@ -29,7 +20,7 @@ def _follow_response(request, author, following):
 @login_required_message("Log in to follow researchers.")
 @require_POST
 def follow(request, slug):
-    author = _author(slug)
+    author = author_or_404(slug)
     try:
         created, _ = follows.follow_create(user=request.user, author=author)
     except ServiceError as exc:
@@ -42,7 +33,7 @@ def follow(request, slug):
 @login_required_message("Log in to follow researchers.")
 @require_POST
 def unfollow(request, slug):
-    author = _author(slug)
+    author = author_or_404(slug)
     try:
         follows.follow_delete(user=request.user, author=author)
     except ServiceError as exc:
@@ -54,7 +45,7 @@ def unfollow(request, slug):
 @require_http_methods(["GET", "POST"])
 def invite(request, slug):
     """The invitation form; the panel explains what is missing when it can't be sent."""
-    author = _author(slug)
+    author = author_or_404(slug)
     context = sel.profile_identity_context(user=request.user, author=author)
     if request.method == "POST":
         try:

@@ -4,12 +4,22 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from .models import Author
+from .selectors import author_get_by_slug
 from .services.errors import ServiceError
+
+
+def author_or_404(slug: str) -> Author:
+    """The record at ``slug`` (with its owner) for a view, or a 404 page / problem response."""
+    author = author_get_by_slug(slug=slug)
+    if author is None:
+        raise Http404("No researcher with this address.")
+    return author
 
 
 def login_required_message(message):

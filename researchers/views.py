@@ -39,7 +39,7 @@ def profile(request, slug):
 
     # The graph and trust apps sit downstream of researchers: ask their selectors from the
     # view layer, never at import time, so the app dependency arrows stay one-way.
-    from graph.selectors import graph_panel_for_profile
+    from graph.services import graph_panel_for_profile
     from trust.selectors import trust_for_profile
 
     form = WorksFilterForm(request.GET)

@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,18 @@ ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "var" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def pytest_terminal_summary(terminalreporter):
+    """A report, not a test: the API operations schemathesis fuzzed and the statuses they answered."""
+    from tests.reports import SCHEMATHESIS_SEEN
+
+    if not SCHEMATHESIS_SEEN:
+        return
+    total = sum(len(codes) for codes in SCHEMATHESIS_SEEN.values())
+    terminalreporter.write_sep("-", f"schemathesis: {len(SCHEMATHESIS_SEEN)} operations, {total} examples")
+    for key, codes in sorted(SCHEMATHESIS_SEEN.items()):
+        terminalreporter.write_line(f"  {key}: {len(codes)} examples, statuses {sorted(set(codes))}")
 
 
 @pytest.fixture(scope="session")
@@ -123,3 +136,45 @@ def screenshot():
         return path
 
     return take
+
+
+@dataclass
+class World:
+    """The cast of the permission tests: every role a request can come from, and what each owns."""
+
+    owner: object
+    owned: object  # the target record: claimed, open to collaborate
+    other_owner: object
+    other_record: object
+    claimant: object
+    pending_claim: object  # an appeal waiting for a moderator
+    unclaimed: object
+    invitation: object  # pending, from a third owner to the owner
+    third_owner: object
+    conversation: object  # between the owner and the other owner
+
+
+@pytest.fixture
+def world(db) -> World:
+    """One shared world for tests/test_permission_matrix.py (pages) and tests/test_api_permissions.py (API)."""
+    from researchers.services import claims, collaboration, profile
+    from tests.factories import ModeratorFactory, VerifiedUserFactory, author_with_works
+
+    owner, owned = VerifiedUserFactory(), author_with_works(2)
+    claims.claim_submit(user=owner, author=owned)
+    profile.author_profile_update(user=owner, author=owned, open_to_collaborate=True)
+    other_owner, other_record = VerifiedUserFactory(), author_with_works(1)
+    claims.claim_submit(user=other_owner, author=other_record)
+    profile.author_profile_update(user=other_owner, author=other_record, open_to_collaborate=True)
+    third_owner, third_record = VerifiedUserFactory(), author_with_works(1)
+    claims.claim_submit(user=third_owner, author=third_record)
+    claimant, contested = VerifiedUserFactory(), author_with_works(1)
+    first = claims.claim_submit(user=claimant, author=contested)
+    claims.claim_reject(moderator=ModeratorFactory(), claim=first)
+    pending_claim = claims.claim_appeal(user=claimant, claim=first, statement="My CV lists it")
+    accepted = collaboration.invitation_send(sender=other_owner, recipient_author=owned, subject="Hi", message="?")
+    conversation = collaboration.invitation_accept(user=owner, invitation=accepted)
+    pending = collaboration.invitation_send(sender=third_owner, recipient_author=owned, subject="Yo", message="?")
+    return World(owner=owner, owned=owned, other_owner=other_owner, other_record=other_record, claimant=claimant,
+                 pending_claim=pending_claim, unclaimed=author_with_works(1), invitation=pending,
+                 third_owner=third_owner, conversation=conversation)

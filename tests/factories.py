@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.text import slugify
 
+from papers.ingest.records import AuthorName, PaperRecord, VersionInfo
 from papers.models import Authorship, AuthorTopic, Institution, Paper, PaperTopic, Topic, TopicKind
 from researchers.models import Author
 
@@ -184,3 +185,30 @@ def trust_seed_like_author(**author_kwargs):
     for i in range(15):
         trust_paper(author, collaborators[i % 4], collaborators[(i + 1) % 4], year=2022 + i % 5)
     return author, collaborators
+
+
+# -- parsed records for the loader (papers.ingest.records) ----------------------------------
+
+def record_person(forenames, keyname, raw=None, **kw):
+    """A parsed byline name, as the importers hand it to the loader."""
+    return AuthorName(raw=raw or f"{forenames} {keyname}".strip(), keyname=keyname, forenames=forenames, **kw)
+
+
+def record_paper(arxiv_id, *authors, title=None, abstract="", version=1, categories=("cs.LG",), year=2023, **kw):
+    """A parsed paper record, as the importers hand it to the loader."""
+    submitted = dt.datetime(year, 3, 1, tzinfo=dt.UTC)
+    versions = kw.pop("versions", None) or [
+        VersionInfo(version=v, date=submitted + dt.timedelta(days=30 * (v - 1))) for v in range(1, version + 1)
+    ]
+    return PaperRecord(
+        arxiv_id=arxiv_id,
+        title=title or f"Paper {arxiv_id}",
+        abstract=abstract,
+        authors=list(authors),
+        categories=list(categories),
+        primary_category=categories[0] if categories else "",
+        versions=versions,
+        version=version,
+        submitted=submitted,
+        **kw,
+    )

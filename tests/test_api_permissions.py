@@ -10,16 +10,14 @@ Private objects (an invitation or conversation you are not part of) answer 404, 
 does not disclose that they exist.
 """
 
-from dataclasses import dataclass
-
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
 from researchers.models import Author, Dispute, Follow, FollowRateEvent, Invitation, Message
-from researchers.services import claims, collaboration, follows, profile
-from tests.factories import ModeratorFactory, UserFactory, VerifiedUserFactory, author_with_works
+from researchers.services import claims, follows
+from tests.factories import ModeratorFactory, UserFactory, VerifiedUserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -42,40 +40,6 @@ EXPECTED = {
 }
 # The owner's 409 is a plain refusal; everyone else's 409 carries the dispute it opened.
 DISPUTE_OPENED = {"verified", "claimant", "other_owner", "moderator"}
-
-
-@dataclass
-class World:
-    owner: object
-    owned: Author  # the target record: claimed, open to collaborate
-    other_owner: object
-    other_record: Author
-    claimant: object
-    unclaimed: Author
-    invitation: Invitation  # pending, from a third owner to the owner
-    third_owner: object
-    conversation: object  # between owner and other owner
-
-
-@pytest.fixture
-def world():
-    owner, owned = VerifiedUserFactory(), author_with_works(2)
-    claims.claim_submit(user=owner, author=owned)
-    profile.author_profile_update(user=owner, author=owned, open_to_collaborate=True)
-    other_owner, other_record = VerifiedUserFactory(), author_with_works(1)
-    claims.claim_submit(user=other_owner, author=other_record)
-    profile.author_profile_update(user=other_owner, author=other_record, open_to_collaborate=True)
-    third_owner, third_record = VerifiedUserFactory(), author_with_works(1)
-    claims.claim_submit(user=third_owner, author=third_record)
-    claimant, contested = VerifiedUserFactory(), author_with_works(1)
-    first = claims.claim_submit(user=claimant, author=contested)
-    claims.claim_reject(moderator=ModeratorFactory(), claim=first)
-    claims.claim_appeal(user=claimant, claim=first, statement="My CV lists it")
-    accepted = collaboration.invitation_send(sender=other_owner, recipient_author=owned, subject="Hi", message="?")
-    conversation = collaboration.invitation_accept(user=owner, invitation=accepted)
-    pending = collaboration.invitation_send(sender=third_owner, recipient_author=owned, subject="Yo", message="?")
-    return World(owner, owned, other_owner, other_record, claimant, author_with_works(1), pending, third_owner,
-                 conversation)
 
 
 def _user(role, world):

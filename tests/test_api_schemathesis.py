@@ -31,6 +31,7 @@ from schemathesis.checks import (
 
 from papers.models import Paper
 from researchers.services import claims, collaboration, profile
+from tests.reports import SCHEMATHESIS_SEEN
 from tests.factories import (
     AuthorTopicFactory,
     PaperTopicFactory,
@@ -65,7 +66,6 @@ class Seed:
 
 
 SEED: Seed | None = None
-SUMMARY: dict = {}
 
 
 def _seed():
@@ -149,7 +149,7 @@ def _steer(case, n):
 def test_every_operation_answers_within_its_documented_contract(method, path, api_schema):
     operation = api_schema[path][method]
     headers = {"Authorization": f"Token {SEED.token}"}
-    seen = SUMMARY.setdefault(f"{method} {path}", [])
+    seen = SCHEMATHESIS_SEEN.setdefault(f"{method} {path}", [])
 
     @given(case=operation.as_strategy())
     @settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True, database=None,
@@ -160,13 +160,3 @@ def test_every_operation_answers_within_its_documented_contract(method, path, ap
         seen.append(response.status_code)
 
     fuzz()
-
-
-def test_zz_print_schemathesis_summary():
-    """Not a check: prints operations, examples and status codes seen (run with -s)."""
-    if not SUMMARY:
-        pytest.skip("the schemathesis tests did not run in this session")
-    total = sum(len(v) for v in SUMMARY.values())
-    print(f"\nschemathesis: {len(SUMMARY)} operations, {total} examples")
-    for key, codes in sorted(SUMMARY.items()):
-        print(f"  {key}: {len(codes)} examples, statuses {sorted(set(codes))}")

@@ -9,7 +9,7 @@ from papers.ingest.loader import BatchLoader, drain_author_refresh
 from papers.models import AuthorTopic, PendingAuthorRefresh
 from papers.services import import_run_start
 from researchers.models import Author
-from tests.test_import_loader import paper, person
+from tests.factories import record_paper as paper, record_person as person
 
 AGGREGATES = ("name_key", "works_count", "first_year", "last_year", "close_collaborators_count", "topics_count")
 

@@ -348,7 +348,7 @@ def _with_paper(author):
 
 
 def test_claimed_profile_shows_level_evidence_within_the_query_budget(client, django_assert_num_queries):
-    from tests.test_profile_page import PROFILE_QUERIES
+    from tests.query_budgets import PROFILE_QUERIES
 
     author = author_with_works(3, affiliation="Meta AI")
     owner = VerifiedUserFactory(email="zl@meta.com")
@@ -424,7 +424,7 @@ def test_owner_merges_an_unclaimed_variant_record_from_my_records(client):
     target = author_with_works(1, display_name="Alan Kay")
     user = VerifiedUserFactory()
     claims.claim_submit(user=user, author=target)
-    variant = author_with_works(2, display_name="A. Kay", slug="a-kay")
+    author_with_works(2, display_name="A. Kay", slug="a-kay")
     client.force_login(user)
     assert b"Merge into this record" in client.get(reverse("me:home")).content
     response = client.post(reverse("researchers:merge", kwargs={"slug": target.slug}), {"source": "a-kay"})

@@ -67,7 +67,7 @@ def test_hostile_metadata_renders_as_text_on_every_page(client, hostile, url):
 
 
 def test_hostile_search_query_is_echoed_as_text(client, hostile):
-    html = client.get("/search", {"q": f'"><script>alert(9)</script>'}).content.decode()
+    html = client.get("/search", {"q": '"><script>alert(9)</script>'}).content.decode()
     assert "<script>alert(9)" not in html and "&lt;script&gt;alert(9)&lt;/script&gt;" in html
 
 

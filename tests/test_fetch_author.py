@@ -109,7 +109,7 @@ def test_command_fails_clearly_on_an_api_error(arxiv_samples):
 
 @pytest.mark.django_db(transaction=True)
 def test_fetch_author_enqueue_runs_the_celery_task_after_commit(arxiv_samples):
-    from papers.ingest.arxiv_api import fetch_author_enqueue
+    from papers.services import fetch_author_enqueue
     from papers.models import Paper
 
     with ReplayServer() as server:

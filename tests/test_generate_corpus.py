@@ -18,7 +18,7 @@ from django.core.management import CommandError, call_command
 from papers.ingest.keys import fold
 from papers.ingest.parsers import iter_records
 from papers.ingest.records import RecordError
-from papers.ingest.synthetic import generate_corpus, sidecar_paths
+from devdata import generate_corpus, sidecar_paths
 
 N = 2000
 KAGGLE_FIELDS = ["id", "submitter", "authors", "title", "comments", "journal-ref", "doi", "report-no", "categories",

@@ -9,7 +9,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from graph.models import GraphSlice
-from graph.selectors import graph_panel_for_profile, slice_state
+from graph.selectors import slice_state
+from graph.services import graph_panel_for_profile
 from graph.services import build_lock_key, graph_slice_build, graph_slice_record_failure
 from papers.ingest.loader import load_records
 from papers.ingest.records import AuthorName, PaperRecord

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from papers.ingest.harvest import HarvestError, backoff_delay, harvest, harvest_run, harvest_run_start
+from papers.ingest.harvest import HarvestError, harvest
+from papers.ingest.http import backoff_delay
+from papers.services import harvest_run, harvest_run_start
 from papers.ingest.parsers import OAIError
 from papers.ingest.records import PaperRecord
 from tests.oai_replay_server import Reply, ReplayServer
@@ -183,7 +185,7 @@ def test_resuming_a_finished_harvest_is_refused(arxiv_samples):
 
 @pytest.mark.django_db(transaction=True)
 def test_harvest_enqueue_runs_the_celery_task_after_commit(arxiv_samples):
-    from papers.ingest.harvest import harvest_enqueue
+    from papers.services import harvest_enqueue
     from papers.models import Paper
 
     with ReplayServer() as server:

@@ -9,34 +9,12 @@ from papers.ingest.records import AuthorName, PaperRecord, RecordError, VersionI
 from papers.models import Authorship, AuthorTopic, ImportRun, Institution, Paper, PaperTopic, Topic
 from papers.services import import_run_finish, import_run_start
 from researchers.models import Author
-from tests.factories import UserFactory
+from tests.factories import UserFactory, record_paper as paper, record_person as person
 
 pytestmark = pytest.mark.django_db
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
-
-def person(forenames, keyname, raw=None, **kw):
-    return AuthorName(raw=raw or f"{forenames} {keyname}".strip(), keyname=keyname, forenames=forenames, **kw)
-
-
-def paper(arxiv_id, *authors, title=None, abstract="", version=1, categories=("cs.LG",), year=2023, **kw):
-    submitted = dt.datetime(year, 3, 1, tzinfo=UTC)
-    versions = kw.pop("versions", None) or [
-        VersionInfo(version=v, date=submitted + dt.timedelta(days=30 * (v - 1))) for v in range(1, version + 1)
-    ]
-    return PaperRecord(
-        arxiv_id=arxiv_id,
-        title=title or f"Paper {arxiv_id}",
-        abstract=abstract,
-        authors=list(authors),
-        categories=list(categories),
-        primary_category=categories[0] if categories else "",
-        versions=versions,
-        version=version,
-        submitted=submitted,
-        **kw,
-    )
 
 
 def load(records, **kw):

@@ -18,7 +18,7 @@ from papers.ingest.parsers import (
 )
 from papers.ingest.records import PaperRecord, RecordError
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 ARXIV_4001 = "oai-pmh/oai-listrecords-arXiv-resumption-436115_4001-1000records-2013.xml"
 ARXIV_405001 = "oai-pmh/oai-listrecords-arXiv-resumption-436115_405001-1000records-2013.xml"
 ARXIVRAW_46001 = "oai-pmh/oai-listrecords-arXivRaw-resumption-496549_46001-1000records-2014.xml"

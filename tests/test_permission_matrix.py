@@ -4,16 +4,13 @@ Roles: anonymous, unverified email, verified-but-unclaimed, claimant (a claim aw
 owner (owns the target record), other owner (owns a different record), moderator.
 """
 
-from dataclasses import dataclass
-
 import pytest
 from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
 from researchers.models import Author, Claim, Dispute, Follow, Invitation, Message
-from researchers.services import claims, collaboration, profile
-from tests.factories import ModeratorFactory, UserFactory, VerifiedUserFactory, author_with_works
+from tests.factories import ModeratorFactory, UserFactory, VerifiedUserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -37,35 +34,6 @@ EXPECTED = {
     # Moderators act through the admin; they own no record and read no private messages.
     "moderator":   (ALLOWED, ALLOWED,  ALLOWED,  ALLOWED, FORBIDDEN, FORBIDDEN, FORBIDDEN),
 }
-
-
-@dataclass
-class World:
-    owner: object
-    owned: Author  # the target record: claimed, open to collaborate
-    other_owner: object
-    other_record: Author
-    claimant: object
-    pending_claim: Claim  # an appeal waiting for a moderator
-    unclaimed: Author
-    conversation: object
-
-
-@pytest.fixture
-def world():
-    owner, owned = VerifiedUserFactory(), author_with_works(2)
-    claims.claim_submit(user=owner, author=owned)
-    profile.author_profile_update(user=owner, author=owned, open_to_collaborate=True)
-    other_owner, other_record = VerifiedUserFactory(), author_with_works(1)
-    claims.claim_submit(user=other_owner, author=other_record)
-    profile.author_profile_update(user=other_owner, author=other_record, open_to_collaborate=True)
-    claimant, contested = VerifiedUserFactory(), author_with_works(1)
-    first = claims.claim_submit(user=claimant, author=contested)
-    claims.claim_reject(moderator=ModeratorFactory(), claim=first)
-    pending = claims.claim_appeal(user=claimant, claim=first, statement="My CV lists it")
-    inv = collaboration.invitation_send(sender=other_owner, recipient_author=owned, subject="Hi", message="Collab?")
-    conversation = collaboration.invitation_accept(user=owner, invitation=inv)
-    return World(owner, owned, other_owner, other_record, claimant, pending, author_with_works(1), conversation)
 
 
 def _user(role, world):

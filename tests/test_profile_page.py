@@ -17,6 +17,7 @@ from tests.factories import (
     TopicFactory,
     UserFactory,
 )
+from tests.query_budgets import PROFILE_QUERIES
 
 pytestmark = pytest.mark.django_db
 
@@ -138,7 +139,7 @@ def test_signed_in_visitor_gets_a_csrf_follow_form_and_the_claim_link(client, ze
 
 def test_graph_panel_shows_building_state_with_a_refresh_link_and_the_explorer_link(client, zechun, monkeypatch):
     monkeypatch.setattr(
-        "graph.selectors.graph_panel_for_profile",
+        "graph.services.graph_panel_for_profile",
         lambda *, author: {"status": "building", "elements": None, "built_at": None},
     )
     html = body(client.get("/researchers/zechun-liu/"))
@@ -270,21 +271,7 @@ def test_merged_record_redirects_to_the_record_it_was_merged_into(client, zechun
     assert response.status_code == 302 and response["Location"] == "/researchers/zechun-liu/"
 
 
-# The profile's query budget for an anonymous visitor. Each query, in order:
-#   1. the author record, its owner and merge target (select_related)
-#   2. the page of works, with the filtered total as a window count
-#   3. the bylines of those 25 papers (first names + the researcher)
-#   4. works per year (one GROUP BY)
-#   5. the author's topics by weight (filter options + sidebar)
-#   6. trust.selectors.trust_for_profile: the score row (its 90-day history adds one once scored)
-#   7. graph.selectors.graph_panel_for_profile: the slice row and its staleness
-#   8. close collaborators (one aggregate self-join)
-# Category chips link by the importer's slug function, so they cost nothing. A signed-in
-# visitor adds the session, the user and one identity query (researchers.identity_selectors:
-# follow/claim/invite state plus, on a claimed record, the claim's evidence, as columns of one
-# SELECT): 11, or 12 once scored. An anonymous visitor of a claimed record adds that evidence
-# query alone: 9 (tests/test_claims.py pins both).
-PROFILE_QUERIES = 8
+# The profile's query budget, query by query: tests/query_budgets.py.
 
 
 @pytest.mark.parametrize("n_papers", [3, 300])

@@ -12,7 +12,7 @@ from tests.factories import (
     trust_seed_like_author,
 )
 from trust import compute, services
-from trust import model as M
+from trust import method as M
 from trust.models import TrustScore
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import AuthorFactory, trust_seed_like_author
-from trust import model as M
+from trust import method as M
 from trust import services
 from trust.models import TrustScore
 
@@ -82,7 +82,7 @@ def test_the_why_panel_lists_each_part_with_points_and_evidence(client):
 
 
 def test_the_profile_snapshot_shows_the_score_tier_and_why_panel(client, django_assert_num_queries):
-    from tests.test_profile_page import PROFILE_QUERIES
+    from tests.query_budgets import PROFILE_QUERIES
 
     author, _ = trust_seed_like_author(display_name="Zechun Liu", slug="zechun-liu")
     services.trust_recompute_all()

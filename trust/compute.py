@@ -37,7 +37,7 @@ from django.utils import timezone
 from scipy import sparse
 from scipy.sparse import csgraph
 
-from . import model as M
+from . import method as M
 from .pgcopy import copy_in, fetch_arrays
 
 log = logging.getLogger(__name__)

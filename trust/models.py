@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from . import model as trust_model
+from . import method as trust_model
 
 
 class TrustScore(models.Model):

@@ -16,7 +16,7 @@ from django.db.models import Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from . import model as M
+from . import method as M
 from .models import TrustScore, TrustSnapshot
 
 HISTORY_DAYS = 90
@@ -153,7 +153,7 @@ def trust_for_profile(*, author):
 
 
 def method_constants() -> dict:
-    """Everything the method page publishes, read from trust.model at call time."""
+    """Everything the method page publishes, read from trust.method at call time."""
     years_cal = M.CALIBRATION["years_active"]
     works_cal = M.CALIBRATION["works"]
     identity = float(M.identity_points([M.CALIBRATION["level"]], [False])[0])

@@ -10,7 +10,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from . import compute
-from . import model as M
+from . import method as M
 from .models import TrustRun
 
 log = logging.getLogger(__name__)
@@ -117,7 +117,7 @@ def trust_schedule_author_recompute(*, author_id: int) -> None:
 @transaction.atomic
 def trust_flag_add(*, author, reason: str, points: int | None = None, created_by=None):
     """Record a moderator flag (a published penalty) and re-score the record after commit."""
-    from . import model as M
+    from . import method as M
     from .models import TrustFlag
 
     if not reason or not reason.strip():

@@ -4,7 +4,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from graph import selectors
+from graph import selectors, services
 
 from .serializers import GraphQuerySerializer, GraphSliceSerializer, PathQuerySerializer, PathSerializer
 
@@ -27,7 +27,7 @@ class ResearcherGraphView(APIView):
     def get(self, request, slug):
         query = GraphQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        state = selectors.slice_state_requesting_build(slug=slug)
+        state = services.slice_state_requesting_build(slug=slug)
         if state is None:
             raise NotFound(f"No researcher with slug {slug!r}.")
         q = query.validated_data

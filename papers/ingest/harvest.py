@@ -3,30 +3,26 @@
 ``harvest`` is the network loop and knows nothing of the database: it fetches a page, hands
 its records and resumptionToken to ``on_page`` and only then asks for the next page, so a
 caller that stores the token in ``on_page`` can always resume where a killed harvest stopped.
-``harvest_run`` is the service on top: it loads each page and its checkpoint in one
-transaction, so a page is never counted twice after a resume.
+``papers.services.harvest_run`` is the service on top: it loads each page and its checkpoint
+in one transaction, so a page is never counted twice after a resume.
 """
 
 from __future__ import annotations
 
-import email.utils
 import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import requests
-from django.db import transaction
 from sickle import Sickle
 
-from papers.ingest.parsers import OAIError, SourceError, parse_oai_page
+from papers.ingest.http import BACKOFF_BASE_SECONDS, RETRY_STATUS_CODES, backoff_delay
+from papers.ingest.parsers import SourceError, parse_oai_page
 from papers.ingest.records import PaperRecord, RecordError
 
 logger = logging.getLogger(__name__)
 
-RETRY_STATUS_CODES = (429, 500, 502, 503, 504)
-BACKOFF_BASE_SECONDS = 5.0
-BACKOFF_MAX_SECONDS = 600.0  # also caps a server's Retry-After: never park a worker for hours
 METADATA_PREFIXES = ("arXiv", "arXivRaw", "oai_dc")
 
 OnPage = Callable[[list[PaperRecord | RecordError], str | None], None]
@@ -42,22 +38,6 @@ class HarvestResult:
     records: int = 0
     last_token: str | None = None  # None when the list was harvested to its end
     complete_list_size: int | None = None
-
-
-def backoff_delay(attempt: int, retry_after: str | None = None, *, base: float = BACKOFF_BASE_SECONDS,
-                  cap: float = BACKOFF_MAX_SECONDS) -> float:
-    """Seconds to wait before retry ``attempt`` (0-based): the server's Retry-After if it gave
-    one (seconds or an HTTP date), else ``base * 2**attempt``; always capped at ``cap``."""
-    if retry_after:
-        value = retry_after.strip()
-        if value.isdigit():
-            return min(float(value), cap)
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-            return max(0.0, min(when.timestamp() - time.time(), cap))
-        except (TypeError, ValueError, IndexError):
-            pass
-    return min(base * (2 ** attempt), cap)
 
 
 class PoliteSickle(Sickle):
@@ -163,88 +143,3 @@ def harvest(
         if not token or (max_pages is not None and result.pages >= max_pages):
             return result
         params = {"verb": "ListRecords", "resumptionToken": token}
-
-
-# ------------------------------------------------------------------ service layer
-
-def harvest_run_start(*, endpoint: str, metadata_prefix: str = "arXiv", set_spec: str | None = None,
-                      from_date: str | None = None, until_date: str | None = None):
-    """Open an ImportRun describing one OAI-PMH harvest (its params are what a resume reuses)."""
-    from papers.services import import_run_start
-
-    if metadata_prefix not in METADATA_PREFIXES:
-        raise ValueError(f"metadata prefix must be one of {', '.join(METADATA_PREFIXES)}")
-    return import_run_start(
-        source=endpoint,
-        format=f"oai-{metadata_prefix}",
-        params={"endpoint": endpoint, "metadata_prefix": metadata_prefix, "set": set_spec,
-                "from": from_date, "until": until_date, "via": "harvest"},
-    )
-
-
-class HarvestAlreadyFinished(Exception):
-    pass
-
-
-def harvest_run(*, run, batch_size: int = 2000, max_retries: int = 5, sleep: Callable[[float], None] = time.sleep,
-                max_pages: int | None = None, backoff_base: float = BACKOFF_BASE_SECONDS):
-    """Harvest into ``run`` from its checkpoint (or the start), loading each page with its token.
-
-    Finishes the run when the list is exhausted; on failure finishes it as failed and re-raises,
-    keeping the checkpoint so ``harvest_run`` on the same run resumes. With ``max_pages`` it
-    stops early and leaves the run open (running) at its checkpoint.
-    """
-    from papers.ingest.loader import load_records
-    from papers.models import ImportState
-    from papers.services import import_run_checkpoint, import_run_expect, import_run_finish, import_run_resume
-
-    if run.state in (ImportState.SUCCEEDED, ImportState.PARTIAL):
-        raise HarvestAlreadyFinished(f"import run #{run.pk} already finished ({run.state}); nothing to resume")
-    params = run.params or {}
-    import_run_resume(run=run)
-
-    def on_page(records, token):
-        # Page and checkpoint commit together: a kill can never load a page without its token.
-        with transaction.atomic():
-            load_records(records, run=run, batch_size=batch_size)
-            import_run_checkpoint(run=run, checkpoint=token or "")
-
-    def on_list_size(size: int):
-        import_run_expect(run=run, total=size)
-
-    try:
-        result = harvest(
-            endpoint=params.get("endpoint") or run.source,
-            metadata_prefix=params.get("metadata_prefix") or "arXiv",
-            set_spec=params.get("set"),
-            from_date=params.get("from"),
-            until_date=params.get("until"),
-            resume_token=run.checkpoint or None,
-            on_page=on_page,
-            max_retries=max_retries,
-            sleep=sleep,
-            max_pages=max_pages,
-            on_list_size=on_list_size,
-            backoff_base=backoff_base,
-        )
-    except (SourceError, OAIError) as exc:
-        import_run_finish(run=run, error=f"{exc} (resume with --resume {run.pk})")
-        raise
-    except BaseException as exc:
-        import_run_finish(run=run, error=f"interrupted: {exc!r} (resume with --resume {run.pk})")
-        raise
-    if result.last_token is None:
-        import_run_finish(run=run)
-    return run
-
-
-def harvest_enqueue(*, endpoint: str, metadata_prefix: str = "arXiv", set_spec: str | None = None,
-                    from_date: str | None = None, until_date: str | None = None):
-    """Open a harvest run and hand it to the ingest worker once this transaction commits."""
-    from papers.tasks import harvest_arxiv_run
-
-    with transaction.atomic():
-        run = harvest_run_start(endpoint=endpoint, metadata_prefix=metadata_prefix, set_spec=set_spec,
-                                from_date=from_date, until_date=until_date)
-        transaction.on_commit(lambda: harvest_arxiv_run.delay(run.pk))
-    return run

@@ -46,7 +46,7 @@ from papers.ingest.topics import (
     is_category_code,
     phrase_slug,
 )
-from papers.models import ImportRun, TopicKind
+from papers.models import COLLABORATION_AUTHOR_LIMIT, ImportRun, TopicKind
 from researchers.models import Author
 
 __all__ = [
@@ -63,7 +63,7 @@ __all__ = [
 ERRORS_CAP = 500
 # Close collaborators ignore big-collaboration papers: sharing two ATLAS papers with 3,000
 # people does not make each of them a close collaborator, and the pair count would explode.
-CLOSE_COLLAB_MAX_AUTHORS = 50
+CLOSE_COLLAB_MAX_AUTHORS = COLLABORATION_AUTHOR_LIMIT
 CLOSE_COLLAB_MIN_PAPERS = 2
 # researchers.services.aggregates imports these limits so both refreshes agree.
 AUTHOR_TOPICS_KEPT = 20

@@ -16,6 +16,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="authorship",
             name="evidence",
-            field=models.CharField(blank=True, max_length=300),
+            field=models.CharField(blank=True, db_default="", default="", max_length=300),
         ),
     ]

@@ -1,7 +1,6 @@
 """Thin API views over the same services as the pages: parse, call, serialise."""
 
 from django.db.models import Q
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import APIException, NotFound
@@ -10,9 +9,10 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from researchers.models import Author, Claim, Conversation, Invitation, Message
+from researchers.models import Claim, Conversation, Invitation, Message
 from researchers.services import claims, collaboration, follows, profile
 from researchers.services.errors import Conflict, ServiceError
+from researchers.view_utils import author_or_404
 
 from . import serializers as s
 
@@ -23,10 +23,6 @@ class ServiceRefusal(APIException):
     def __init__(self, exc):
         self.status_code = exc.status_code
         super().__init__(detail=exc.message, code=type(exc).__name__.lower())
-
-
-def _author(slug):
-    return get_object_or_404(Author, slug=slug)
 
 
 def _conflict_body(request, exc, dispute):
@@ -47,11 +43,11 @@ class ClaimCreateView(APIView):
     })
     def post(self, request, slug):
         """Claim an author record. 201 with the claim's state and level, or 409 with the dispute."""
-        author = _author(slug)
+        author = author_or_404(slug)
         data = s.ClaimInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         split_to = data.validated_data.get("split_to")
-        target = _author(split_to) if split_to else None
+        target = author_or_404(split_to) if split_to else None
         try:
             claim = claims.claim_submit(
                 user=request.user, author=author, authorship_ids=data.validated_data.get("authorships"),
@@ -77,7 +73,7 @@ class FollowView(APIView):
     @extend_schema(request=None, responses={200: s.FollowOutputSerializer})
     def post(self, request, slug):
         """Follow (or unfollow) a record; idempotent, 429 past 100 follows an hour."""
-        author = _author(slug)
+        author = author_or_404(slug)
         try:
             if self.follow:
                 changed, count = follows.follow_create(user=request.user, author=author)
@@ -95,7 +91,7 @@ class ProfileView(APIView):
     @extend_schema(request=s.ProfileInputSerializer, responses={200: s.ProfileOutputSerializer})
     def patch(self, request, slug):
         """The owner edits bio, role, affiliation, links, open-to-collaborate and auto-accept."""
-        author = _author(slug)
+        author = author_or_404(slug)
         data = s.ProfileInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         try:
@@ -134,7 +130,7 @@ class InvitationListView(ListAPIView):
         data.is_valid(raise_exception=True)
         try:
             inv = collaboration.invitation_send(
-                sender=request.user, recipient_author=_author(data.validated_data["to"]),
+                sender=request.user, recipient_author=author_or_404(data.validated_data["to"]),
                 subject=data.validated_data["subject"], message=data.validated_data["message"],
             )
         except ServiceError as exc:

@@ -29,8 +29,8 @@ class Author(models.Model):
     slug = models.SlugField(max_length=320, unique=True)
     # Unique where set (Meta.constraints): partial indexes, because most records have neither and
     # every imported record would otherwise add a NULL entry to each index.
-    orcid = models.CharField(max_length=19, null=True, blank=True)
-    arxiv_author_id = models.CharField(max_length=64, null=True, blank=True)
+    orcid = models.CharField(max_length=19, null=True, blank=True)  # noqa: DJ001 (NULL: unique where set)
+    arxiv_author_id = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001 (NULL: unique where set)
     is_collaboration = models.BooleanField(default=False)
 
     # Owner-editable profile fields; affiliation is pre-filled from the latest imported one.
@@ -48,7 +48,7 @@ class Author(models.Model):
     close_collaborators_count = models.PositiveIntegerField(default=0)
     # Works whose attribution the disambiguation model is unsure of (Authorship.confidence below
     # the published threshold): the profile's "Low confidence" flag and "may be another person".
-    uncertain_works_count = models.PositiveIntegerField(default=0)
+    uncertain_works_count = models.PositiveIntegerField(default=0, db_default=0)
     first_year = models.PositiveSmallIntegerField(null=True, blank=True)
     last_year = models.PositiveSmallIntegerField(null=True, blank=True)
 

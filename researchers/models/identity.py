@@ -86,6 +86,9 @@ class ClaimSlot(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["claim", "authorship"], name="claimslot_uniq")]
 
+    def __str__(self):
+        return f"claim {self.claim_id}: slot {self.authorship_id} {self.decision}"
+
 
 class EvidenceKind(models.TextChoices):
     VERIFIED_EMAIL = "verified_email", "Verified email"
@@ -185,6 +188,9 @@ class Vouch(models.Model):
             # Evidence recount: WHERE author_id = ? AND claim_id = ?.
             models.Index(fields=["author", "claim"], name="vouch_author_claim_idx"),
         ]
+
+    def __str__(self):
+        return f"record {self.voucher_author_id} vouches for record {self.author_id}"
 
 
 class EventKind(models.TextChoices):

@@ -43,6 +43,9 @@ class FollowRateEvent(models.Model):
             models.Index(fields=["user", "created_at"], name="followrate_user_idx"),
         ]
 
+    def __str__(self):
+        return f"follow by user {self.user_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
 
 class DigestFrequency(models.TextChoices):
     OFF = "off", "Off"
@@ -62,6 +65,9 @@ class DigestPreference(models.Model):
             # Beat task: WHERE frequency = ? AND (last_sent_at IS NULL OR last_sent_at < ?).
             models.Index(fields=["frequency", "last_sent_at"], name="digestpref_due_idx"),
         ]
+
+    def __str__(self):
+        return f"digest for user {self.user_id}: {self.frequency}"
 
 
 class InvitationStatus(models.TextChoices):
@@ -149,6 +155,9 @@ class Message(models.Model):
             models.Index(fields=["conversation", "created_at"], name="message_conversation_idx"),
         ]
 
+    def __str__(self):
+        return f"message {self.pk} in conversation {self.conversation_id}"
+
 
 class Block(models.Model):
     blocker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocks_made")
@@ -164,6 +173,9 @@ class Block(models.Model):
             # "Is either side blocked?": WHERE blocked_id = ? AND blocker_id = ?.
             models.Index(fields=["blocked", "blocker"], name="block_blocked_idx"),
         ]
+
+    def __str__(self):
+        return f"user {self.blocker_id} blocks user {self.blocked_id}"
 
 
 class ReportStatus(models.TextChoices):
@@ -193,3 +205,6 @@ class Report(models.Model):
             # Moderation list of open reports.
             models.Index(fields=["status", "created_at"], name="report_status_idx"),
         ]
+
+    def __str__(self):
+        return f"report {self.pk} by user {self.reporter_id} ({self.status})"

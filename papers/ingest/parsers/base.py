@@ -8,7 +8,7 @@ from email.utils import parsedate_to_datetime
 
 from papers.ingest.latex import normalize_space
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 class SourceError(Exception):

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from papers.ingest.arxiv_api import fetch_author_run, fetch_author_run_start
+from papers.services import fetch_author_run, fetch_author_run_start
 from papers.ingest.parsers import SourceError
 from papers.management.commands.harvest_arxiv import summary_line
 

@@ -11,8 +11,6 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from papers.ingest.synthetic import generate_corpus
-
 
 def _probability(value: str) -> float:
     try:
@@ -38,11 +36,16 @@ class Command(BaseCommand):
         parser.add_argument("--collab-rate", type=_probability, default=0.001,
                             help="share of papers signed by a large collaboration (default 0.001)")
         parser.add_argument("--workers", type=int, default=None, help="rendering processes (default: all CPUs)")
-        parser.add_argument("--compresslevel", type=int, default=1, choices=range(0, 10))
+        parser.add_argument("--compresslevel", type=int, default=1, choices=range(10))
 
     def handle(self, *args, papers, seed, out, homonym_rate, collab_rate, workers, compresslevel, **options):
         if papers < 1:
             raise CommandError("--papers must be at least 1")
+        try:
+            # Development data lives outside the product apps (devdata/); it needs the `demo` extra.
+            from devdata import generate_corpus
+        except ImportError as exc:
+            raise CommandError(f"the corpus generator needs the demo extra (pip install '.[demo]'): {exc}") from exc
         progress = None
         if sys.stdout.isatty() and options.get("verbosity", 1) > 0:
             from tqdm import tqdm

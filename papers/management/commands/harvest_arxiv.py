@@ -4,14 +4,10 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from papers.ingest.harvest import (
-    METADATA_PREFIXES,
-    HarvestAlreadyFinished,
-    harvest_run,
-    harvest_run_start,
-)
+from papers.ingest.harvest import METADATA_PREFIXES
 from papers.ingest.parsers import SourceError
 from papers.models import ImportRun
+from papers.services import HarvestAlreadyFinished, harvest_run, harvest_run_start
 
 
 def summary_line(run: ImportRun) -> str:

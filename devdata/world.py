@@ -22,8 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from papers.ingest.synthetic.tables import name_tables
-from papers.ingest.synthetic.vocab import COLLABORATIONS, FIELDS
+from devdata.tables import name_tables
+from devdata.vocab import COLLABORATIONS, FIELDS
 
 T0 = calendar.timegm((2007, 4, 2, 0, 0, 0))
 T1 = calendar.timegm((2026, 11, 20, 0, 0, 0))

@@ -5,7 +5,7 @@ which scores itself against the truth sidecar. See ``world`` for the shape of th
 ``corpus`` for the file formats.
 """
 
-from papers.ingest.synthetic.corpus import CorpusStats, arxiv_ids, generate_corpus, sidecar_paths
-from papers.ingest.synthetic.world import World, build_world
+from devdata.corpus import CorpusStats, arxiv_ids, generate_corpus, sidecar_paths
+from devdata.world import World, build_world
 
 __all__ = ["CorpusStats", "World", "arxiv_ids", "build_world", "generate_corpus", "sidecar_paths"]

@@ -14,6 +14,8 @@ import math
 
 import numpy as np
 
+from papers.models import COLLABORATION_AUTHOR_LIMIT
+
 MODEL_VERSION = "2026.11-1"
 
 SCORE_MIN = 0
@@ -62,7 +64,7 @@ COHERENCE_CONFIDENCE_PAPERS = 4
 # coherence and vouching): a 3,000-author collaboration paper would add ~9 million pairs on its
 # own and says nothing about who actually knows whom. They still count as body of work. Solo
 # papers are not measurable for coherence either (they have no coauthor to connect through).
-COLLABORATION_AUTHOR_CAP = 50
+COLLABORATION_AUTHOR_CAP = COLLABORATION_AUTHOR_LIMIT
 
 # ---------------------------------------------------------------------------------------------
 # Vouching (0–30).

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from papers.ingest.synthetic.names import CULTURES
+from devdata.names import CULTURES
 
 _LATEX = {
     "á": "\\'a", "é": "\\'e", "í": "\\'i", "ó": "\\'o", "ú": "\\'u", "ý": "\\'y", "ć": "\\'c", "ń": "\\'n",

@@ -23,7 +23,6 @@ import gzip
 import multiprocessing
 import os
 from array import array
-import io
 import json
 import math
 import re
@@ -33,10 +32,10 @@ from pathlib import Path
 
 import numpy as np
 
-from papers.ingest.synthetic import vocab
-from papers.ingest.synthetic.names import INSTITUTIONS
-from papers.ingest.synthetic.tables import initials, name_tables, parsed_initials, to_ascii, to_latex
-from papers.ingest.synthetic.world import ALPHABET, T1, World, build_world
+from devdata import vocab
+from devdata.names import INSTITUTIONS
+from devdata.tables import initials, name_tables, to_ascii, to_latex
+from devdata.world import ALPHABET, T1, World, build_world
 
 CHUNK = 2000
 _WD = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
