@@ -23,7 +23,7 @@ FAILED_AUTO_RETRY_AFTER = dt.timedelta(minutes=10)
 # author and every direct coauthor) has data_changed_at past the stored watermark.
 SLICE_STATE_SQL = """
 SELECT au.id AS author_id, au.slug, au.display_name,
-       gs.id AS slice_id, gs.status, gs.elements, gs.built_at, gs.error, gs.failed_at, gs.revision,
+       gs.id AS slice_id, gs.status, {elements} AS elements, gs.built_at, gs.error, gs.failed_at, gs.revision,
        gs.format_version,
        CASE WHEN gs.id IS NULL OR gs.watermark IS NULL THEN FALSE
             ELSE EXISTS (SELECT 1 FROM researchers_author x
@@ -33,6 +33,12 @@ FROM researchers_author au
 LEFT JOIN graph_graphslice gs ON gs.author_id = au.id
 WHERE {where}
 """
+# What a page needs of a stored slice without its elements (often 100 KB or more of JSON, which the
+# page's script then fetches from the API after the page has rendered): its totals and sizes.
+ELEMENTS_SUMMARY_SQL = """CASE WHEN gs.elements IS NULL THEN NULL ELSE jsonb_build_object(
+    'meta', gs.elements -> 'meta',
+    'nodes_count', jsonb_array_length(coalesce(gs.elements -> 'nodes', '[]'::jsonb)),
+    'edges_count', jsonb_array_length(coalesce(gs.elements -> 'edges', '[]'::jsonb))) END"""
 
 
 @dataclass
@@ -49,18 +55,34 @@ class SliceState:
     needs_build: bool
 
     def as_panel(self) -> dict:
-        return {"status": self.status, "elements": self.elements, "built_at": self.built_at,
+        """The profile panel's context. `summary` holds the totals and sizes; `elements` is None when
+        the state was read without them (the panel's script fetches them from the API)."""
+        summary = None
+        if self.elements:
+            if "nodes_count" in self.elements:
+                summary, elements = self.elements, None
+            else:
+                elements = self.elements
+                summary = {"meta": elements.get("meta") or {}, "nodes_count": len(elements.get("nodes") or []),
+                           "edges_count": len(elements.get("edges") or [])}
+        else:
+            elements = None
+        return {"status": self.status, "elements": elements, "summary": summary, "built_at": self.built_at,
                 "stale": self.stale, "error": self.error, "revision": self.revision,
                 "author_id": self.author_id, "slug": self.slug}
 
 
-def slice_state(*, author_id: int | None = None, slug: str | None = None) -> SliceState | None:
-    """The author's slice as stored, whether it needs a build, in one query (None if no such author)."""
+def slice_state(*, author_id: int | None = None, slug: str | None = None,
+                with_elements: bool = True) -> SliceState | None:
+    """The author's slice as stored, whether it needs a build, in one query (None if no such author).
+
+    ``with_elements=False`` reads only the elements' totals and sizes (ELEMENTS_SUMMARY_SQL)."""
     if (author_id is None) == (slug is None):
         raise ValueError("pass exactly one of author_id or slug")
     where, param = ("au.id = %s", author_id) if author_id is not None else ("au.slug = %s", slug)
     with connection.cursor() as cur:
-        cur.execute(SLICE_STATE_SQL.format(where=where), [param])
+        elements_sql = "gs.elements" if with_elements else ELEMENTS_SUMMARY_SQL
+        cur.execute(SLICE_STATE_SQL.format(where=where, elements=elements_sql), [param])
         row = cur.fetchone()
         if row is None:
             return None

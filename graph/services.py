@@ -134,13 +134,14 @@ def graph_slice_record_failure(*, author_id: int, error: str) -> None:
 
 # -- reads that queue a build: services, because a selector never enqueues ------------------
 
-def slice_state_requesting_build(*, author_id: int | None = None, slug: str | None = None) -> SliceState | None:
+def slice_state_requesting_build(*, author_id: int | None = None, slug: str | None = None,
+                                 with_elements: bool = True) -> SliceState | None:
     """`slice_state`, and enqueue one (deduplicated) build when the slice is missing or stale.
 
     Slices are rebuilt lazily on request; the enqueue is a Redis SET NX plus an on-commit
     task send, so it adds no SQL query to the page.
     """
-    state = slice_state(author_id=author_id, slug=slug)
+    state = slice_state(author_id=author_id, slug=slug, with_elements=with_elements)
     if state is not None and state.needs_build:
         graph_slice_request_build(author_id=state.author_id)
     return state
@@ -148,5 +149,5 @@ def slice_state_requesting_build(*, author_id: int | None = None, slug: str | No
 
 def graph_panel_for_profile(*, author) -> dict:
     """The state of the research-graph panel on a profile page (one query), queueing a build when due."""
-    state = slice_state_requesting_build(author_id=author.pk)
+    state = slice_state_requesting_build(author_id=author.pk, with_elements=False)
     return state.as_panel()

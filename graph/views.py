@@ -30,7 +30,7 @@ def explorer(request, slug):
 @require_GET
 def panel(request, slug):
     """The profile's graph stage alone: htmx polls it every 2 s while the slice builds."""
-    state = services.slice_state_requesting_build(slug=slug)
+    state = services.slice_state_requesting_build(slug=slug, with_elements=False)
     if state is None:
         raise Http404("No such researcher.")
     return render(request, PANEL_TEMPLATE, {"graph_panel": state.as_panel(), "slug": state.slug,

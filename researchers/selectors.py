@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Window
 
-from papers.models import Authorship, AuthorTopic, Paper, PaperTopic
+from papers.models import COLLABORATION_AUTHOR_LIMIT, Authorship, AuthorTopic, Paper, PaperTopic
 
 from .models import Author
 
@@ -112,26 +112,33 @@ def _authored_by(author_id):
 
 def works_for_profile(*, author: Author, sort: str = SORT_NEWEST, year: int | None = None,
                       topic: str | None = None, page: int = 1, page_size: int = WORKS_PAGE_SIZE) -> WorksPage:
-    """One page of an author's works with their bylines: exactly two queries."""
+    """One page of an author's works with their bylines: exactly three queries."""
     qs = Paper.objects.filter(_authored_by(author.pk), deleted=False)
     if year is not None:
         qs = qs.filter(year=year)
     if topic:
         qs = qs.filter(Exists(PaperTopic.objects.filter(paper_id=OuterRef("pk"), topic__slug=topic)))
-    # Query: the page of papers, with the filtered total as a window count so a filter never
-    # costs a second COUNT query (the window is computed before LIMIT/OFFSET).
+    # Query: the ids of the page, with the filtered total as a window count so a filter never costs
+    # a second COUNT query (the window is computed before LIMIT/OFFSET). Ids only: sorting and
+    # counting thousands of narrow rows is several times cheaper than carrying every abstract.
     offset = (page - 1) * page_size
-    rows = list(
-        qs.only(*PAPER_LIST_FIELDS)
-        .annotate(total_rows=Window(Count("id")))
-        .order_by(*SORTS.get(sort, SORTS[SORT_NEWEST]))[offset:offset + page_size]
+    order = SORTS.get(sort, SORTS[SORT_NEWEST])
+    page_ids = list(
+        qs.annotate(total_rows=Window(Count("id"))).order_by(*order)
+        .values_list("id", "total_rows")[offset:offset + page_size]
     )
-    if rows:
-        total = rows[0].total_rows
+    if page_ids:
+        total = page_ids[0][1]
     elif year is None and not topic:
         total = author.works_count
     else:
         total = 0
+    # Query: those papers' list columns (primary-key lookups), put back in page order.
+    position = {paper_id: i for i, (paper_id, _) in enumerate(page_ids)}
+    rows = sorted(
+        Paper.objects.filter(pk__in=list(position)).only(*PAPER_LIST_FIELDS) if page_ids else [],
+        key=lambda paper: position[paper.pk],
+    )
     attach_bylines(rows, highlight_author_id=author.pk)  # query: bylines of the page
     num_pages = max(1, math.ceil(total / page_size))
     return WorksPage(papers=rows, total=total, page=page, page_size=page_size, num_pages=num_pages)
@@ -241,8 +248,10 @@ def topics_for_profile(*, author: Author, limit=FILTER_TOPICS) -> list[AuthorTop
     )
 
 
-# DISTINCT (author, paper) then a plain count: hash aggregates, several times faster than
-# COUNT(DISTINCT …) (a sort per group) on records with thousands of papers.
+# Close collaborators as the maintained count defines them (papers/ingest/loader.py's refresh): two
+# or more shared papers, counting neither slots awaiting review, deleted papers, nor big
+# collaborations. DISTINCT (author, paper) then a plain count: hash aggregates, several times
+# faster than COUNT(DISTINCT …) (a sort per group) on records with thousands of papers.
 CLOSE_COLLABORATORS_SQL = """
 SELECT a.id, a.display_name, a.slug, a.claim_state, a.verification_level, c.shared
 FROM (
@@ -250,8 +259,10 @@ FROM (
     FROM (
         SELECT DISTINCT co.author_id, co.paper_id
         FROM papers_authorship me
+        JOIN papers_paper p ON p.id = me.paper_id AND NOT p.deleted AND p.authors_count <= %s
         JOIN papers_authorship co ON co.paper_id = me.paper_id AND co.author_id <> me.author_id
-        WHERE me.author_id = %s
+                                 AND co.attribution <> 'pending'
+        WHERE me.author_id = %s AND me.attribution <> 'pending'
     ) pairs
     GROUP BY pairs.author_id
     HAVING COUNT(*) >= %s
@@ -264,7 +275,9 @@ LIMIT %s
 
 def close_collaborators(*, author: Author, limit=SIDEBAR_COLLABORATORS) -> list[Author]:
     """Coauthors sharing ≥ 2 papers, most shared first, each with `.shared`: one aggregate query."""
-    return list(Author.objects.raw(CLOSE_COLLABORATORS_SQL, [author.pk, CLOSE_COLLABORATOR_MIN_SHARED, limit]))
+    return list(Author.objects.raw(
+        CLOSE_COLLABORATORS_SQL, [COLLABORATION_AUTHOR_LIMIT, author.pk, CLOSE_COLLABORATOR_MIN_SHARED, limit]
+    ))
 
 
 

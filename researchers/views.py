@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from . import selectors
 from .identity_selectors import profile_identity_context
 from .models import Author
+from .services.profile_summary import author_profile_summary
 
 
 class WorksFilterForm(forms.Form):
@@ -44,8 +45,11 @@ def profile(request, slug):
 
     form = WorksFilterForm(request.GET)
     params = form.values()
-    works = selectors.works_for_profile(author=author, **params)  # 2 queries: the page, its bylines
-    year_pairs = selectors.works_per_year(author=author)  # query: works per year
+    works = selectors.works_for_profile(author=author, **params)  # 3 queries: page ids, papers, bylines
+    # Stored works-per-year and close collaborators: no query while fresh, three after a change
+    # (researchers/services/profile_summary.py).
+    summary = author_profile_summary(author=author)
+    year_pairs = [(year, n) for year, n in summary["years"]]
     topics = selectors.topics_for_profile(author=author)  # query: topics by weight
     context = {
         "author": author,
@@ -62,6 +66,6 @@ def profile(request, slug):
         "years": [y for y, _ in reversed(year_pairs)],
         "topics": topics,
         "sidebar_topics": topics[: selectors.SIDEBAR_TOPICS],
-        "collaborators": selectors.close_collaborators(author=author),  # query: close collaborators
+        "collaborators": summary["collaborators"],
     }
     return render(request, "researchers/profile.html", context)

@@ -105,5 +105,6 @@ def test_the_profile_panel_fragment_polls_while_building_then_renders_the_slice(
     else:
         raise AssertionError("panel never became ready")
     assert "hx-trigger" not in html
-    assert f'id="graph-elements-{people["ada"].slug}"' in html
+    # The fragment carries the totals; the compact drawing fetches the elements from the graph API.
+    assert f'data-graph-src="/api/researchers/{people["ada"].slug}/graph/' in html
     assert "2 coauthors" in html

@@ -51,6 +51,12 @@ class Author(models.Model):
     uncertain_works_count = models.PositiveIntegerField(default=0, db_default=0)
     first_year = models.PositiveSmallIntegerField(null=True, blank=True)
     last_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The profile's sidebar aggregates (works per year, top close collaborators), stored so a page
+    # view of a 5,000-work record reads them instead of aggregating its authorships. Refreshed by
+    # researchers.services.profile_summary when the record changed after they were computed
+    # (updated_at, which every aggregate refresh bumps, is the watermark). NULL: never computed.
+    profile_summary = models.JSONField(null=True, blank=True, editable=False)
+    profile_summary_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     claim_state = models.CharField(max_length=12, choices=ClaimState.choices, default=ClaimState.UNCLAIMED)
     # Derived from claim evidence by the identity services; never edited by hand.

@@ -16,12 +16,30 @@
     return { nodes: nodes, edges: edges };
   }
 
+  // The slice's elements: fetched from the graph API after the page rendered (data-graph-src), or
+  // read from an inline JSON script where a page still embeds them.
+  function withElements(el, then) {
+    if (el.dataset.graphSrc) {
+      window.fetch(el.dataset.graphSrc, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (r) { if (!r.ok) throw new Error("HTTP " + r.status); return r.json(); })
+        .then(function (data) { then({ nodes: data.nodes || [], edges: data.edges || [], meta: data.meta || {} }); })
+        .catch(function () {
+          delete el.dataset.rendered;
+          el.textContent = "The graph could not be loaded. Reload the page to try again.";
+        });
+      return;
+    }
+    var script = document.getElementById(el.dataset.graphCompact);
+    if (script) then(JSON.parse(script.textContent));
+  }
+
   function render(el) {
     if (el.dataset.rendered || typeof window.cytoscape !== "function") return;
-    var script = document.getElementById(el.dataset.graphCompact);
-    if (!script) return;
     el.dataset.rendered = "1";
-    var elements = JSON.parse(script.textContent);
+    withElements(el, function (elements) { draw(el, elements); });
+  }
+
+  function draw(el, elements) {
     var cy = window.cytoscape({
       container: el,
       elements: compactElements(elements),
