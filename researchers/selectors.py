@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Window
+from django.urls import reverse
 
 from papers.models import COLLABORATION_AUTHOR_LIMIT, Authorship, AuthorTopic, Paper, PaperTopic
 
@@ -57,6 +58,7 @@ class BylineEntry:
     slug: str
     name: str
     is_self: bool
+    url: str = ""
 
 
 @dataclass
@@ -157,6 +159,8 @@ def attach_bylines(papers, *, highlight_author_id=None, head=BYLINE_HEAD, full=B
         .only("paper_id", "position", "raw_name", "author__slug", "author__display_name")
         .order_by("paper_id", "position")
     )
+    # One reverse() for the whole page instead of one per name (a byline-heavy page has hundreds).
+    head_url, _, tail_url = reverse("researchers:profile", kwargs={"slug": "_"}).rpartition("_")
     by_paper: dict[int, list] = {}
     for slot in slots:
         by_paper.setdefault(slot.paper_id, []).append(slot)
@@ -170,6 +174,7 @@ def attach_bylines(papers, *, highlight_author_id=None, head=BYLINE_HEAD, full=B
                 slug=slot.author.slug,
                 name=slot.author.display_name,
                 is_self=slot.author_id == highlight_author_id,
+                url=f"{head_url}{slot.author.slug}{tail_url}",
             )
             if slot.position < cut:
                 byline.head.append(entry)

@@ -1,5 +1,6 @@
 """Template helpers shared by the site's pages."""
 
+import functools
 from urllib.parse import urlsplit
 
 from django import template
@@ -77,7 +78,13 @@ def isodate(value):
 def category_url(code):
     """The topic page of an arXiv category code. The importer creates a category Topic for every
     category it sees, under the same slug function, so list pages link chips without a query."""
-    slug = category_slug(canonical_category(str(code)))
+    return _category_url(str(code))
+
+
+@functools.lru_cache(maxsize=2048)
+def _category_url(code: str) -> str:
+    # arXiv has ~150 categories and a list page links each several times: reverse once per code.
+    slug = category_slug(canonical_category(code))
     return reverse("papers:topic", kwargs={"slug": slug}) if slug else ""
 
 

@@ -1,0 +1,119 @@
+"""Benchmark: a profile page under `wrk -c 64 -d 30s`, against a hello-world view in the same run.
+
+Starts gunicorn (production settings, `--workers`, default 4) on 127.0.0.1:`--port` against the
+database in DATABASE_URL, then runs wrk on a hello-world view (bench/wrk_urls.py, same middleware)
+and on /researchers/<slug>/, and prints requests/s, p50, p99, errors and the ratio. Run by hand
+(needs Debian's `wrk`):
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bzpeer .venv/bin/python bench/profile_wrk.py [--slug SLUG]
+
+Without --slug it takes the record with the most works. Load comes from the same machine, so the
+figures are a ratio, not capacity.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+
+
+def _env():
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="bench.wrk_settings",
+        DJANGO_SECRET_KEY=env.get("DJANGO_SECRET_KEY", "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        DJANGO_LOG_LEVEL="WARNING",
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+def _busiest_slug(env) -> str:
+    out = subprocess.run(
+        [PY, "manage.py", "shell", "-c",
+         "from researchers.models import Author; "
+         "print(Author.objects.filter(merged_into__isnull=True).order_by('-works_count', 'id').values_list('slug', flat=True).first())"],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=True,
+    )
+    return out.stdout.strip().splitlines()[-1]
+
+
+def _wait(url, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"{url} did not answer within {timeout}s")
+
+
+def _ms(value: str, unit: str) -> float:
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
+
+
+def wrk(url: str, *, connections: int, duration: int, threads: int) -> dict:
+    out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", url],
+                         capture_output=True, text=True, check=True).stdout
+    pct = {p: _ms(v, u) for p, v, u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s|m)\s*$", out, re.M)}
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    total = int(re.search(r"(\d+) requests in", out).group(1))
+    return {"rps": rps, "p50": pct.get("50"), "p99": pct.get("99"), "requests": total,
+            "non2xx": int(non2xx.group(1)) if non2xx else 0,
+            "socket_errors": sum(int(x) for x in sock.groups()) if sock else 0}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--slug")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--duration", type=int, default=30)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--warmup", type=int, default=10, help="seconds of unmeasured load first (lazy imports)")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed (apt-get install wrk)")
+    env = _env()
+    subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
+    slug = args.slug or _busiest_slug(env)
+    base = f"http://127.0.0.1:{args.port}"
+    server = subprocess.Popen(
+        [str(Path(PY).with_name("gunicorn")), "config.wsgi:application", "--bind", f"127.0.0.1:{args.port}",
+         "--workers", str(args.workers), "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )
+    try:
+        _wait(f"{base}/bench/hello")
+        profile = f"{base}/researchers/{slug}/"
+        _wait(profile)
+        results = {}
+        for label, url in [("hello world", f"{base}/bench/hello"), (f"profile {slug}", profile)]:
+            # Every gunicorn worker imports the views' lazy dependencies on its first requests.
+            wrk(url, connections=args.connections, duration=args.warmup, threads=args.threads)
+            results[label] = r = wrk(url, connections=args.connections, duration=args.duration, threads=args.threads)
+            print(f"{label:40s} {r['rps']:9.1f} req/s  p50 {r['p50']:8.1f} ms  p99 {r['p99']:8.1f} ms  "
+                  f"{r['requests']} requests, {r['non2xx']} non-2xx, {r['socket_errors']} socket errors")
+        hello, page = results["hello world"], results[f"profile {slug}"]
+        print(f"ratio profile/hello: 1/{hello['rps'] / page['rps']:.1f} (target ≥ 1/10)")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
