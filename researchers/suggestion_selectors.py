@@ -126,7 +126,7 @@ def _initials_keys(author) -> list[str]:
     """Our own surname|initial keys (the indexed column) for the record's name and variants."""
     out = {author.initials_key}
     for name in _names(author):
-        forenames, keyname, _ = split_personal_name(name)
+        keyname, forenames, _ = split_personal_name(name)
         if keyname:
             out.add(keys.initials_key(keyname, forenames))
     return sorted(k for k in out if k)
@@ -198,7 +198,8 @@ scored AS (
     FROM slots s LEFT JOIN slot_co sc ON sc.id = s.id
 ),
 rec AS (
-    SELECT author_id, count(*) AS works, bool_or(same_inst) AS same_inst, bool_or(in_span) AS in_span
+    SELECT author_id, count(*) AS works, bool_or(same_inst) AS same_inst, bool_or(in_span) AS in_span,
+           count(*) FILTER (WHERE cardinality(coauthors) > 0 OR same_inst) AS near
     FROM scored GROUP BY author_id
 ),
 rec_co AS (SELECT s.author_id, count(DISTINCT x) AS n FROM scored s, unnest(s.coauthors) x GROUP BY s.author_id),
@@ -212,8 +213,8 @@ SELECT
         ORDER BY cardinality(coauthors) DESC, same_inst DESC, cardinality(shared_cats) DESC, year DESC NULLS LAST, id
         LIMIT %(papers)s) t),
     (SELECT coalesce(json_agg(t), '[]') FROM (
-        SELECT r.author_id, r.works, coalesce(rc.n, 0) AS coauthors, r.same_inst, coalesce(rt.cats, '{}') AS cats,
-               r.in_span
+        SELECT r.author_id, r.works, r.near, coalesce(rc.n, 0) AS coauthors, r.same_inst,
+               coalesce(rt.cats, '{}') AS cats, r.in_span
         FROM rec r LEFT JOIN rec_co rc USING (author_id) LEFT JOIN rec_cat rt USING (author_id)) t)
 """
 
@@ -258,7 +259,9 @@ def suggestions_for_record(*, author: Author, user) -> Suggestions:
             seen.add(rec.pk)
             ev = Evidence(coauthors=row["coauthors"], same_institution=row["same_inst"], categories=row["cats"],
                           years_overlap=row["in_span"], variant=getattr(rec, "shared_variant", ""))
-            if ev.score >= MIN_SCORE:
+            # A whole record only when the evidence covers most of it (or it is another spelling of the
+            # name); a mixed record with a few close works offers just those works below.
+            if ev.score >= MIN_SCORE and (ev.variant or row["near"] * 2 >= row["works"]):
                 records.append(RecordSuggestion(author=rec, works=row["works"], evidence=ev))
         # A record whose works were all judged already has no row: only a shared variant speaks for it.
         for rec in candidates:
