@@ -230,3 +230,24 @@ def test_my_page_loads_the_panel_lazily_and_the_panel_has_a_fixed_query_count(
     with django_assert_num_queries(6):
         response = client.get(panel_url, HTTP_HX_REQUEST="true")
     assert re.search(r'data-suggestion="record" data-slug="nathaniel-reed"', response.content.decode())
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_in_a_browser_the_owner_answers_suggestions_on_my_page_without_leaving_it(live_server, page, world, screenshot):
+    page.goto(f"{live_server.url}/accounts/login/?next=/me/")
+    page.get_by_label("Email").fill(world["owner"].email)
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/me/$"))
+    panel = page.locator('[data-suggestions="nathaniel-f-reed"]')
+    paper_row = panel.locator(f'[data-authorship="{world["close_work"].pk}"]')
+    paper_row.get_by_role("button", name="Yes, mine").click()
+    page.locator(f'#suggestion-paper-{world["close_work"].pk}[data-answered="accept"]').wait_for()
+    panel.locator('[data-slug="nathaniel-reed"]').get_by_role("button", name="Not me").click()
+    page.locator(f'#suggestion-record-{world["near"].pk}[data-answered="reject"]').wait_for()
+    screenshot(page, "suggestions-answered")
+    assert page.url.endswith("/me/")  # answered in place, no navigation
+    assert Authorship.objects.get(pk=world["close_work"].pk).author_id == world["me"].pk
+    assert IdentityConstraint.objects.filter(author=world["me"], other_author=world["near"],
+                                             kind=ConstraintKind.CANNOT).exists()
