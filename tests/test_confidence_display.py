@@ -68,7 +68,7 @@ def test_a_claimed_profile_shows_no_doubt_its_owner_already_settled(client, jlin
 
 
 def test_the_profile_keeps_its_query_count_with_confidence_shown(client, jlin, django_assert_num_queries):
-    from tests.test_profile_page import PROFILE_QUERIES
+    from tests.query_budgets import PROFILE_QUERIES
 
     author = jlin[0]
     client.get(author.get_absolute_url())  # lazy one-off work (slice enqueue) first

@@ -12,7 +12,7 @@ can revert them like any split or merge.
 from django.db import connection, transaction
 from django.utils import timezone
 
-from researchers.models import Author, ClaimState, ConstraintKind, EventKind, IdentityConstraint
+from researchers.models import Author, ClaimState, ConstraintKind, EventKind
 
 from .aggregates import affected_author_ids, author_aggregates_refresh
 from .claims import (
