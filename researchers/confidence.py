@@ -10,6 +10,10 @@ from __future__ import annotations
 # Below this, a work on an unclaimed record is shown as "may be another person".
 LOW_CONFIDENCE_THRESHOLD = 0.5
 
+# The slots Author.uncertain_works_count counts, as SQL over papers_authorship aliased `s` (one
+# parameter: the threshold). An owner's "this is mine" settles a slot; pending ones are not on the record.
+UNCERTAIN_SLOT_SQL = "s.confidence < %s AND s.attribution NOT IN ('pending', 'owner')"
+
 MAY_BE_ANOTHER_PERSON = "may be another person"
 LOW_CONFIDENCE_LABEL = "Low confidence"
 

@@ -118,3 +118,26 @@ def test_the_openapi_schema_documents_confidence_and_evidence(client):
     detail = parts["ResearcherDetail"]["properties"]
     assert {"uncertain_works_count", "low_confidence"} <= set(detail)
     assert {"confidence", "evidence"} <= set(parts["PaperAuthor"]["properties"])
+
+
+def test_a_merge_carries_the_uncertain_works_and_their_flag_to_the_survivor(jlin):
+    from researchers.services import claims
+    from tests.factories import ModeratorFactory, author_with_works
+
+    source = jlin[0]
+    target = author_with_works(1, display_name="Jia Lin", slug="jia-lin")
+    claims.author_merge(actor=ModeratorFactory(), source=source, target=target)
+    assert Author.objects.get(pk=source.pk).uncertain_works_count == 0
+    assert Author.objects.get(pk=target.pk).uncertain_works_count == 1
+
+
+def test_an_owner_confirming_an_unsure_work_settles_it(client, jlin):
+    from tests.factories import VerifiedUserFactory
+
+    author, _, unsure, _ = jlin
+    owner = VerifiedUserFactory()
+    Author.objects.filter(pk=author.pk).update(owner=owner, claim_state="claimed")
+    client.force_login(owner)
+    url = reverse("researchers:suggestion_paper", args=[author.slug, unsure.pk, "accept"])
+    assert client.post(url, HTTP_HX_REQUEST="true").status_code == 200
+    assert Author.objects.get(pk=author.pk).uncertain_works_count == 0
