@@ -16,7 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, Exists, F, OuterRef, Q
+from django.db.models.expressions import RawSQL
 
 from papers.ingest import keys
 from papers.ingest.names import split_personal_name
@@ -132,18 +133,37 @@ def _initials_keys(author) -> list[str]:
     return sorted(k for k in out if k)
 
 
+# Records on the papers of the record's coauthors: walked from the record's side, so the cost is
+# bounded by its coauthors' works, not by the block (a hashed subplan, evaluated once).
+_NEIGHBOURS_SQL = """
+SELECT s.author_id FROM papers_authorship m
+JOIN papers_paper p ON p.id = m.paper_id AND p.authors_count <= %s
+JOIN papers_authorship c ON c.paper_id = m.paper_id AND c.author_id <> m.author_id
+JOIN papers_authorship c2 ON c2.author_id = c.author_id
+JOIN papers_paper p2 ON p2.id = c2.paper_id AND p2.authors_count <= %s
+JOIN papers_authorship s ON s.paper_id = c2.paper_id
+WHERE m.author_id = %s
+"""
+
+
 def _candidates(*, author, user):
-    """Other live records in the block the claimant could take over: unowned, or already theirs (1 query)."""
+    """Other live records in the block the claimant could take over: unowned, or already theirs (1 query).
+
+    In a block larger than the cap, records that share a coauthor with `author` come first, then the
+    largest records."""
     decided = IdentityConstraint.objects.filter(author_id=author.pk, other_author_id=OuterRef("pk"))
+    near = RawSQL(f"researchers_author.id IN ({_NEIGHBOURS_SQL})",
+                  [COAUTHOR_MAX_AUTHORS, COAUTHOR_MAX_AUTHORS, author.pk], output_field=BooleanField())
     rows = list(
         Author.objects.filter(initials_key__in=_initials_keys(author), merged_into__isnull=True,
                               is_collaboration=False)
         .filter(Q(owner__isnull=True) | Q(owner_id=user.pk))
         .exclude(pk=author.pk).exclude(claim_state=ClaimState.DISPUTED)
         .exclude(Exists(decided))
+        .annotate(near=near)
         .only("id", "slug", "display_name", "name_variants", "works_count", "first_year", "last_year",
               "affiliation", "owner_id", "claim_state")
-        .order_by("-works_count", "id")[:MAX_CANDIDATE_RECORDS]
+        .order_by(F("near").desc(), "-works_count", "id")[:MAX_CANDIDATE_RECORDS]
     )
     blocks = name_blocks(_names(author))
     mine = set(_names(author))

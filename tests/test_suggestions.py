@@ -95,6 +95,17 @@ def test_the_suggestions_cost_three_queries_whatever_the_block(world, django_ass
         suggestions_for_record(author=world["me"], user=world["owner"])
 
 
+def test_in_a_block_larger_than_the_cap_records_sharing_a_coauthor_are_still_found(world, monkeypatch):
+    from researchers import suggestion_selectors
+
+    monkeypatch.setattr(suggestion_selectors, "MAX_CANDIDATE_RECORDS", 2)
+    for i in range(3):  # bigger records with nothing in common take the "largest first" places
+        big = AuthorFactory(display_name=f"Ned Reed{i}", slug=f"ned-reed-{i}", initials_key="reed|n", works_count=50)
+        paper(big, year=2001, categories=("hep-th",))
+    s = suggestions_for_record(author=world["me"], user=world["owner"])
+    assert "nathaniel-reed" in {r.author.slug for r in s.records}
+
+
 def _post(client, url):
     return client.post(url, HTTP_HX_REQUEST="true")
 
