@@ -87,7 +87,7 @@ def _rows(cursor):
 # The author's record, totals and watermark inputs in one round trip.
 CENTER_SQL = """
 SELECT au.id, au.display_name, au.slug, au.claim_state, au.verification_level, au.is_collaboration,
-       au.works_count, au.affiliation, au.data_changed_at
+       au.works_count, au.affiliation, au.data_changed_at, au.uncertain_works_count
 FROM researchers_author au WHERE au.id = %(aid)s
 """
 
@@ -120,7 +120,7 @@ totals AS (
 )
 SELECT r.author_id, r.shared, r.first_year, r.last_year, r.weak_only,
        au.display_name, au.slug, au.claim_state, au.verification_level, au.is_collaboration, au.works_count,
-       t.total, t.close_total, t.all_ids
+       au.uncertain_works_count, t.total, t.close_total, t.all_ids
 FROM totals t
 LEFT JOIN LATERAL (
     SELECT * FROM ranked ORDER BY shared DESC, last_year DESC NULLS LAST, author_id LIMIT %(top)s
@@ -175,7 +175,7 @@ WHERE s.x IS NOT NULL OR (pairs.x = ANY(%(first)s::bigint[]) AND pairs.f < pairs
 
 # The records of the chosen second-degree people: a primary-key lookup of at most 30 ids.
 PEOPLE_SQL = """
-SELECT id, display_name, slug, claim_state, verification_level, is_collaboration, works_count
+SELECT id, display_name, slug, claim_state, verification_level, is_collaboration, works_count, uncertain_works_count
 FROM researchers_author WHERE id = ANY(%(ids)s::bigint[])
 """
 
@@ -268,6 +268,14 @@ WHERE r.rn <= %(per_person)s
 """
 
 
+def _model_unsure(row):
+    """The disambiguation model doubts some of this unclaimed record's works (researchers.confidence)."""
+    from researchers.confidence import record_is_low_confidence
+
+    return record_is_low_confidence(claim_state=row["claim_state"],
+                                    uncertain_works_count=row.get("uncertain_works_count") or 0)
+
+
 def _person_node(row, *, pk, degree, center=False):
     claim_state = row["claim_state"]
     return {
@@ -283,9 +291,10 @@ def _person_node(row, *, pk, degree, center=False):
         "verification_level": row["verification_level"],
         "is_collaboration": row["is_collaboration"],
         "works_count": row["works_count"],
+        "uncertain_works_count": row.get("uncertain_works_count") or 0,
         # Unclaimed records linked only by weak byline matches, and disputed records, are
         # drawn dashed: the edge may belong to a namesake.
-        "low_confidence": claim_state == "disputed" or bool(row.get("weak_only")),
+        "low_confidence": claim_state == "disputed" or bool(row.get("weak_only")) or _model_unsure(row),
     }
 
 
@@ -322,7 +331,7 @@ def build_slice(author_id: int) -> SliceResult | None:
         center = center_rows[0]
         me = person_id(author_id)
         nodes[me] = _person_node(center, pk=author_id, degree=0, center=True)
-        nodes[me]["low_confidence"] = center["claim_state"] == "disputed"
+        nodes[me]["low_confidence"] = center["claim_state"] == "disputed" or _model_unsure(center)
 
         # 1. First-degree coauthors.
         cur.execute(COAUTHORS_SQL, {**params, "top": TOP_COAUTHORS})
@@ -365,7 +374,7 @@ def build_slice(author_id: int) -> SliceResult | None:
                         node.update(linked_coauthors=row["links"])
                         nodes[x] = node
                         second_total += 1
-                    elif not row["weak_only"] and nodes[x]["claim_state"] != "disputed":
+                    elif not row["weak_only"] and nodes[x]["claim_state"] != "disputed" and not _model_unsure(nodes[x]):
                         # Low-confidence only while every link into the slice is a weak match.
                         nodes[x]["low_confidence"] = False
                 e = _edge(f, x, "coauthored", coauthored_label(row["shared"], row["first_year"], row["last_year"]),

@@ -144,6 +144,12 @@ def claim_review(request, slug):
                                       "The record is under review until a moderator resolves it.")
         else:
             messages.success(request, f"You now own this record at verification L{max(2, claim.level)}.")
+            # Step 4, "Are these yours?", only when the model has something near the new record.
+            from .suggestion_selectors import suggestions_for_record
+
+            author.refresh_from_db()
+            if suggestions_for_record(author=author, user=request.user):
+                return redirect("researchers:claim_suggestions", slug=author.slug)
         return redirect(author)
     return render(request, "researchers/claim/review.html", {
         "author": author, "step": 3, "mine_count": len(mine), "total": len(slots),

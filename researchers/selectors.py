@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from papers.models import COLLABORATION_AUTHOR_LIMIT, Authorship, AuthorTopic, Paper, PaperTopic
 
+from .confidence import is_low_confidence, shows_uncertainty
 from .models import Author
 
 WORKS_PAGE_SIZE = 25
@@ -142,6 +143,9 @@ def works_for_profile(*, author: Author, sort: str = SORT_NEWEST, year: int | No
         key=lambda paper: position[paper.pk],
     )
     attach_bylines(rows, highlight_author_id=author.pk)  # query: bylines of the page
+    flag_uncertain = shows_uncertainty(claim_state=author.claim_state)
+    for paper in rows:
+        paper.may_be_another_person = flag_uncertain and is_low_confidence(paper.slot_confidence)
     num_pages = max(1, math.ceil(total / page_size))
     return WorksPage(papers=rows, total=total, page=page, page_size=page_size, num_pages=num_pages)
 
@@ -156,7 +160,7 @@ def attach_bylines(papers, *, highlight_author_id=None, head=BYLINE_HEAD, full=B
     slots = (
         Authorship.objects.filter(cond, paper_id__in=[p.pk for p in papers])
         .select_related("author")
-        .only("paper_id", "position", "raw_name", "author__slug", "author__display_name")
+        .only("paper_id", "position", "raw_name", "confidence", "evidence", "author__slug", "author__display_name")
         .order_by("paper_id", "position")
     )
     # One reverse() for the whole page instead of one per name (a byline-heavy page has hundreds).
@@ -166,6 +170,10 @@ def attach_bylines(papers, *, highlight_author_id=None, head=BYLINE_HEAD, full=B
         by_paper.setdefault(slot.paper_id, []).append(slot)
     for paper in papers:
         entries = by_paper.get(paper.pk, [])
+        # The highlighted record's own slot: how sure the disambiguation model is, and why.
+        own = next((s for s in entries if s.author_id == highlight_author_id), None)
+        paper.slot_confidence = own.confidence if own else None
+        paper.slot_evidence = own.evidence if own else ""
         n_authors = max(paper.authors_count or 0, sum(1 for s in entries if s.position < full))
         byline = Byline()
         cut = full if n_authors <= full else head
@@ -335,5 +343,14 @@ def researcher_for_api_detail(*, slug: str) -> Author:
 
 
 def works_for_api(*, author: Author):
-    """The author's works (accepted authorships only), for cursor pagination by the view."""
-    return Paper.objects.filter(_authored_by(author.pk), deleted=False).defer("abstract", "search_vector", "versions")
+    """The author's works (accepted authorships only) with the slot's model confidence and evidence."""
+    from django.db.models import Subquery
+
+    # The least sure slot when a byline names the record twice; same single query per page.
+    own = (Authorship.objects.filter(paper_id=OuterRef("pk"), author_id=author.pk).exclude(attribution="pending")
+           .order_by(F("confidence").asc(nulls_last=True), "position"))
+    return (
+        Paper.objects.filter(_authored_by(author.pk), deleted=False).defer("abstract", "search_vector", "versions")
+        .annotate(slot_confidence=Subquery(own.values("confidence")[:1]),
+                  slot_evidence=Subquery(own.values("evidence")[:1]))
+    )

@@ -41,7 +41,11 @@ class NodeDataSerializer(serializers.Serializer):
     claim_state = serializers.CharField(required=False)
     verification_level = serializers.IntegerField(required=False)
     low_confidence = serializers.BooleanField(
-        required=False, help_text="Linked only by weak (initials/pending) byline matches, or disputed."
+        required=False, help_text="Linked only by weak (initials/pending) byline matches, disputed, or unclaimed"
+        " with works the disambiguation model is unsure of (uncertain_works_count > 0)."
+    )
+    uncertain_works_count = serializers.IntegerField(
+        required=False, help_text="People: works whose model confidence is under the published threshold."
     )
     close = serializers.BooleanField(required=False, help_text="Coauthors with at least 2 shared papers.")
     shared_papers = serializers.IntegerField(required=False)

@@ -19,10 +19,18 @@ class TopicSerializer(serializers.ModelSerializer):
 class PaperAuthorSerializer(serializers.ModelSerializer):
     slug = serializers.CharField(source="author.slug")
     display_name = serializers.CharField(source="author.display_name")
+    confidence = serializers.FloatField(
+        allow_null=True, read_only=True,
+        help_text="How sure the author-disambiguation model is (0–1) that this byline belongs to the record; "
+                  "null until the name block has been clustered.",
+    )
+    evidence = serializers.CharField(
+        read_only=True, help_text="The model's strongest evidence, e.g. '3 shared coauthors · same institution · cs.LG'."
+    )
 
     class Meta:
         model = Authorship
-        fields = ["position", "raw_name", "display_name", "slug", "affiliation"]
+        fields = ["position", "raw_name", "display_name", "slug", "affiliation", "confidence", "evidence"]
 
 
 class PaperTopicSerializer(serializers.Serializer):
@@ -44,6 +52,30 @@ class PaperListSerializer(serializers.ModelSerializer):
 
     def get_url(self, paper) -> str:
         return paper.get_absolute_url()
+
+
+class AuthorWorkSerializer(PaperListSerializer):
+    """A paper in one researcher's works, with how sure the disambiguation model is that it is theirs."""
+
+    confidence = serializers.FloatField(
+        source="slot_confidence", allow_null=True, read_only=True,
+        help_text="Model confidence (0–1) that this researcher's byline on the paper is theirs; null until scored.",
+    )
+    evidence = serializers.CharField(
+        source="slot_evidence", read_only=True,
+        help_text="The strongest evidence behind the attribution, e.g. '3 shared coauthors · same institution · cs.LG'.",
+    )
+    low_confidence = serializers.SerializerMethodField(
+        help_text="Confidence under researchers.confidence.LOW_CONFIDENCE_THRESHOLD: the work may be another person's.",
+    )
+
+    class Meta(PaperListSerializer.Meta):
+        fields = PaperListSerializer.Meta.fields + ["confidence", "evidence", "low_confidence"]
+
+    def get_low_confidence(self, paper) -> bool:
+        from researchers.confidence import is_low_confidence
+
+        return is_low_confidence(paper.slot_confidence)
 
 
 class PaperDetailSerializer(PaperListSerializer):

@@ -10,9 +10,10 @@ from rest_framework.permissions import AllowAny
 
 from config.api import NewestFirstCursorPagination
 from config.api_views import ConditionalRetrieveMixin
-from papers.api.serializers import PaperListSerializer
+from papers.api.serializers import AuthorWorkSerializer
 from papers.models import AuthorTopic
 from researchers import selectors
+from researchers.confidence import record_is_low_confidence
 from researchers.models import Author, ClaimState
 from trust.api.serializers import TrustPartSerializer
 
@@ -100,11 +101,23 @@ class TrustSummarySerializer(serializers.Serializer):
 class ResearcherDetailSerializer(ResearcherListSerializer):
     top_topics = TopTopicSerializer(many=True)
     trust = serializers.SerializerMethodField()
+    uncertain_works_count = serializers.IntegerField(
+        read_only=True, help_text="Works whose author-disambiguation confidence is under the published threshold "
+                                  "(researchers.confidence.LOW_CONFIDENCE_THRESHOLD); see each work's confidence.",
+    )
+    low_confidence = serializers.SerializerMethodField(
+        help_text="Unclaimed and holding works the model is unsure of: some works may be another person's.",
+    )
 
     class Meta(ResearcherListSerializer.Meta):
         fields = ResearcherListSerializer.Meta.fields + [
             "bio", "role", "links", "name_variants", "orcid", "top_topics", "trust",
+            "uncertain_works_count", "low_confidence",
         ]
+
+    def get_low_confidence(self, author) -> bool:
+        return record_is_low_confidence(claim_state=author.claim_state,
+                                        uncertain_works_count=author.uncertain_works_count)
 
     @extend_schema_field(TrustSummarySerializer(allow_null=True))
     def get_trust(self, author) -> dict | None:
@@ -148,11 +161,11 @@ class ResearcherViewSet(ConditionalRetrieveMixin, mixins.ListModelMixin, mixins.
         if self.action == "retrieve":
             return ResearcherDetailSerializer
         if self.action == "works":
-            return PaperListSerializer
+            return AuthorWorkSerializer
         return ResearcherListSerializer
 
     @extend_schema(summary="A researcher's works, newest first", tags=["researchers"], filters=False,
-                   responses=PaperListSerializer(many=True))
+                   responses=AuthorWorkSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=WorksCursorPagination, filterset_class=None)
     def works(self, request, slug=None):
         try:
@@ -160,4 +173,4 @@ class ResearcherViewSet(ConditionalRetrieveMixin, mixins.ListModelMixin, mixins.
         except Author.DoesNotExist:
             raise NotFound("No researcher with this slug.") from None
         page = self.paginate_queryset(selectors.works_for_api(author=author))
-        return self.get_paginated_response(PaperListSerializer(page, many=True).data)
+        return self.get_paginated_response(AuthorWorkSerializer(page, many=True).data)

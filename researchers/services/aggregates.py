@@ -32,6 +32,25 @@ def affected_author_ids(*, author_ids, moved_authorship_ids=()):
     return sorted(ids)
 
 
+def author_uncertain_recount(*, author_ids) -> None:
+    """Recount Author.uncertain_works_count set-based (works under the confidence threshold; researchers.confidence)."""
+    from researchers.confidence import LOW_CONFIDENCE_THRESHOLD, UNCERTAIN_SLOT_SQL
+
+    ids = sorted({int(i) for i in author_ids if i})
+    if not ids:
+        return
+    with connection.cursor() as cur:
+        cur.execute(
+            "UPDATE researchers_author a SET uncertain_works_count = coalesce(u.n, 0)"
+            " FROM (SELECT id FROM researchers_author WHERE id = ANY(%s)) t"
+            " LEFT JOIN (SELECT s.author_id, count(DISTINCT s.paper_id) AS n FROM papers_authorship s"
+            "  JOIN papers_paper p ON p.id = s.paper_id AND NOT p.deleted"
+            f"  WHERE s.author_id = ANY(%s) AND {UNCERTAIN_SLOT_SQL} GROUP BY s.author_id) u ON u.author_id = t.id"
+            " WHERE a.id = t.id AND a.uncertain_works_count <> coalesce(u.n, 0)",
+            [ids, ids, LOW_CONFIDENCE_THRESHOLD],
+        )
+
+
 def author_aggregates_refresh(*, author_ids, bump=()):
     """Recompute works/topics/collaborator counts for author_ids set-based; bump data_changed_at on `bump`."""
     from papers.ingest.loader import refresh_author_aggregates
@@ -43,3 +62,5 @@ def author_aggregates_refresh(*, author_ids, bump=()):
     refresh_author_aggregates(ids - bumped, authorships_changed=False)
     if bumped - ids:
         Author.objects.filter(pk__in=list(bumped - ids)).update(data_changed_at=timezone.now())
+    # Works moved between records carry their model confidence: the "Low confidence" flags follow.
+    author_uncertain_recount(author_ids=ids | bumped)

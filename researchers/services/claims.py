@@ -35,6 +35,7 @@ from researchers.permissions import is_moderator, user_has_verified_email
 from .aggregates import affected_author_ids, author_aggregates_refresh
 from .errors import Conflict, NotAllowed, ServiceError
 from .evidence import DERIVED_KINDS, derive_evidence
+from .follows import author_social_move, author_social_restore
 
 # Sent after commit whenever a record's ownership, level or dispute state changed, so other
 # apps (trust) can react within seconds without researchers importing them.
@@ -714,8 +715,11 @@ def author_merge(*, actor, source, target):
     if variants:
         target.name_variants = [*target.name_variants, *variants]
         target.save(update_fields=["name_variants", "updated_at"])
+    # Followers, their feed and digest, and invitations go where the works went; the log keeps the undo.
+    social = author_social_move(source_id=source.pk, target_id=target.pk)
     _event(author=target, kind=EventKind.MERGE, actor=actor, other_author=source, before=before, moves=[move],
-           summary=f"{source.display_name} ({source.slug}) merged in with {len(ids)} work(s)")
+           summary=f"{source.display_name} ({source.slug}) merged in with {len(ids)} work(s)",
+           extra={"social": social})
     touched = affected_author_ids(author_ids=[source.pk, target.pk], moved_authorship_ids=move["ids"])
     author_aggregates_refresh(author_ids=touched, bump=touched)
     _emit([source.pk, target.pk], "merge")
@@ -833,10 +837,11 @@ def identity_event_revert(*, moderator, event, note=""):
         author.data_changed_at = timezone.now()
         author.save(update_fields=["owner", "claim_state", "verification_level", "merged_into",
                                    "auto_accept_name_matches", "data_changed_at", "updated_at"])
+    social = author_social_restore(record=payload["social"]) if payload.get("social") else None
     revert = _event(
         author=event.author, kind=EventKind.REVERT, actor=moderator, reverts=event, claim=event.claim,
         dispute=event.dispute, other_author=event.other_author, before=now_state, moves=reverse_moves,
-        attributions=current_attributions or None,
+        attributions=current_attributions or None, extra={"social": social} if social else None,
         summary=f"Reverted: {event.summary}" + (f" ({note[:200]})" if note else ""),
     )
     moved = [i for m in moves for i in m["ids"]]
