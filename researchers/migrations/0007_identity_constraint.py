@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('papers', '0008_authorship_confidence'),
-        ('researchers', '0005_author_uncertain_works_count'),
+        ('researchers', '0006_author_profile_summary'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
