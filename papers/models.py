@@ -349,7 +349,8 @@ class PaperCitations(models.Model):
     paper = models.OneToOneField(
         Paper, on_delete=models.CASCADE, primary_key=True, related_name="citations", db_constraint=False
     )
-    cited_by_count = models.PositiveIntegerField(default=0)
+    # NULL: asked, and no source knows the paper (it waits its turn instead of being asked first again).
+    cited_by_count = models.PositiveIntegerField(null=True, blank=True)
     influential_count = models.PositiveIntegerField(null=True, blank=True)
     counts_by_year = models.JSONField(default=dict, blank=True)
     openalex_ids = ArrayField(models.CharField(max_length=64), default=list, blank=True)

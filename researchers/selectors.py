@@ -30,9 +30,11 @@ CLOSE_COLLABORATOR_MIN_SHARED = 2
 
 SORT_NEWEST = "newest"
 SORT_OLDEST = "oldest"
+SORT_MOST_CITED = "cited"  # by the maintained papers_papercitations count (papers.impact)
 SORTS = {
     SORT_NEWEST: (F("submitted").desc(nulls_last=True), F("id").desc()),
     SORT_OLDEST: (F("submitted").asc(nulls_last=True), F("id").asc()),
+    SORT_MOST_CITED: (F("cited_by").desc(nulls_last=True), F("submitted").desc(nulls_last=True), F("id").desc()),
 }
 
 # Paper columns a list row needs; the tsvector and provenance columns stay in the database.
@@ -49,7 +51,7 @@ def author_get_by_slug(*, slug: str) -> Author | None:
 
 def author_for_profile(*, slug: str) -> Author:
     """The author record behind /researchers/<slug>/, with its owner and merge target; raises Author.DoesNotExist."""
-    return Author.objects.select_related("owner", "merged_into").get(slug=slug)
+    return Author.objects.select_related("owner", "merged_into", "impact").get(slug=slug)  # impact: citation figures
 
 
 @dataclass
@@ -123,7 +125,7 @@ def works_for_profile(*, author: Author, sort: str = SORT_NEWEST, year: int | No
     offset = (page - 1) * page_size
     rows = list(
         qs.only(*PAPER_LIST_FIELDS)
-        .annotate(total_rows=Window(Count("id")))
+        .annotate(total_rows=Window(Count("id")), cited_by=F("citations__cited_by_count"))
         .order_by(*SORTS.get(sort, SORTS[SORT_NEWEST]))[offset:offset + page_size]
     )
     if rows:

@@ -305,7 +305,7 @@ def _compute_impact(cur, authors_table: str) -> None:
         ), cw AS (
             SELECT aw.author_id, c.cited_by_count AS n, c.counts_by_year AS y,
                    row_number() OVER (PARTITION BY aw.author_id ORDER BY c.cited_by_count DESC) AS rk
-            FROM aw JOIN papers_papercitations c ON c.paper_id = aw.paper_id
+            FROM aw JOIN papers_papercitations c ON c.paper_id = aw.paper_id AND c.cited_by_count IS NOT NULL
         ), tot AS (
             SELECT author_id, sum(n) AS s, count(*) FILTER (WHERE n >= rk) AS h,
                    count(*) FILTER (WHERE n >= 10) AS i10, count(*) AS works

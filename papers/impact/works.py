@@ -75,7 +75,7 @@ def arxiv_doi(arxiv_id: str) -> str:
     return f"10.48550/arxiv.{arxiv_id}".lower()
 
 
-def _clean_arxiv_id(value: str) -> str:
+def clean_arxiv_id(value: str) -> str:
     value = re.sub(r"v\d+$", "", value.strip())
     # Old-style ids keep their lower-case archive; new-style are digits.
     return value if _ARXIV_ID_RE.match(value) else ""
@@ -85,7 +85,7 @@ def arxiv_id_of(doi: str, locations) -> str:
     """The arXiv id a work carries: from its arXiv DOI, else from an arxiv.org location."""
     match = _ARXIV_DOI_RE.match(doi or "")
     if match:
-        found = _clean_arxiv_id(match.group(1))
+        found = clean_arxiv_id(match.group(1))
         if found:
             return found
     for loc in locations or ():
@@ -95,12 +95,12 @@ def arxiv_id_of(doi: str, locations) -> str:
             url = loc.get(key)
             if isinstance(url, str):
                 m = _ARXIV_URL_RE.search(url)
-                if m and (found := _clean_arxiv_id(m.group(1))):
+                if m and (found := clean_arxiv_id(m.group(1))):
                     return found
     return ""
 
 
-def _count(value) -> int:
+def safe_count(value) -> int:
     if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
         return 0
     return min(int(value), 2_000_000_000)
@@ -120,7 +120,7 @@ def parse_work(obj) -> WorkRecord:
     by_year: dict[str, int] = {}
     for row in obj.get("counts_by_year") or ():
         if isinstance(row, dict) and isinstance(row.get("year"), int) and 1900 <= row["year"] <= 2200:
-            n = _count(row.get("cited_by_count"))
+            n = safe_count(row.get("cited_by_count"))
             if n:
                 by_year[str(row["year"])] = by_year.get(str(row["year"]), 0) + n
     refs = []
@@ -138,7 +138,7 @@ def parse_work(obj) -> WorkRecord:
         arxiv_id=arxiv,
         is_preprint=bool(_ARXIV_DOI_RE.match(doi)) or obj.get("type") == "preprint",
         title=title[:1000] if isinstance(title, str) else "",
-        cited_by_count=_count(obj.get("cited_by_count")),
+        cited_by_count=safe_count(obj.get("cited_by_count")),
         counts_by_year=by_year,
         referenced_works=refs,
     )

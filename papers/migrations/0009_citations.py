@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
             name='PaperCitations',
             fields=[
                 ('paper', models.OneToOneField(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='citations', serialize=False, to='papers.paper')),
-                ('cited_by_count', models.PositiveIntegerField(default=0)),
+                ('cited_by_count', models.PositiveIntegerField(blank=True, null=True)),
                 ('influential_count', models.PositiveIntegerField(blank=True, null=True)),
                 ('counts_by_year', models.JSONField(blank=True, default=dict)),
                 ('openalex_ids', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=64), blank=True, default=list, size=None)),
