@@ -397,6 +397,9 @@ class PaperReference(models.Model):
             models.Index(fields=["cited_work"], name="paperref_cited_work_idx"),
         ]
 
+    def __str__(self):
+        return f"{self.citing_work} cites {self.cited_work}"
+
 
 class AuthorImpact(models.Model):
     """Citation figures of one author record, computed by us over the works on the record."""
@@ -422,3 +425,6 @@ class PendingImpactRefresh(models.Model):
         "researchers.Author", on_delete=models.DO_NOTHING, primary_key=True, db_constraint=False, related_name="+"
     )
     queued_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"impact refresh of author {self.author_id}"
