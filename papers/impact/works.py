@@ -110,10 +110,12 @@ def parse_work(obj) -> WorkRecord:
     """One OpenAlex work object → WorkRecord; raises WorkError when it has no usable id."""
     if not isinstance(obj, dict):
         raise WorkError("not a JSON object")
-    work_id = short_work_id(obj.get("id"))
+    ids = obj.get("ids") if isinstance(obj.get("ids"), dict) else {}
+    # select=ids projections carry the id only under ids.openalex.
+    work_id = short_work_id(obj.get("id")) or short_work_id(ids.get("openalex"))
     if not work_id:
         raise WorkError(f"no OpenAlex work id ({str(obj.get('id'))[:80]!r})")
-    doi = normalise_doi(obj.get("doi")) or normalise_doi((obj.get("ids") or {}).get("doi"))
+    doi = normalise_doi(obj.get("doi")) or normalise_doi(ids.get("doi"))
     locations = obj.get("locations")
     if not locations and isinstance(obj.get("primary_location"), dict):
         locations = [obj["primary_location"]]
@@ -148,7 +150,7 @@ def works_of_document(doc) -> tuple[list, dict]:
     """The work objects of one decoded document (list page or single work) and its meta."""
     if isinstance(doc, dict) and isinstance(doc.get("results"), list):
         return doc["results"], doc.get("meta") or {}
-    if isinstance(doc, dict) and "id" in doc:
+    if isinstance(doc, dict) and ("id" in doc or "ids" in doc):
         return [doc], {}
     if isinstance(doc, dict) and "error" in doc:
         raise SourceError(f"an OpenAlex error document, not works: {str(doc.get('error'))[:200]}")
