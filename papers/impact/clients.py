@@ -30,7 +30,7 @@ from papers.impact.works import (
     safe_count,
     short_work_id,
 )
-from papers.ingest.harvest import RETRY_STATUS_CODES, backoff_delay
+from papers.ingest.http import RETRY_STATUS_CODES, backoff_delay
 
 DOI_BATCH = 50  # OpenAlex accepts up to 50 values in one OR filter
 PER_PAGE = 200

@@ -134,8 +134,18 @@ def store_work_batch(works: list[WorkRecord], *, stats: WorkBatchStats | None = 
         # location), then the journal DOI our paper carries (published versions).
         cur.execute("UPDATE stg_oaw s SET paper_id = p.id FROM papers_paper p "
                     "WHERE s.arxiv_id <> '' AND p.arxiv_id = s.arxiv_id")
-        cur.execute("UPDATE stg_oaw s SET paper_id = p.id FROM papers_paper p "
-                    "WHERE s.paper_id IS NULL AND s.doi <> '' AND p.doi <> '' AND lower(p.doi) = s.doi")
+        # A DOI that more than one of our papers carries (it happens in arXiv metadata) says
+        # nothing about which one the work is: such works stay unmatched.
+        cur.execute(
+            """
+            UPDATE stg_oaw s SET paper_id = m.id FROM (
+                SELECT lower(p.doi) AS doi, min(p.id) AS id FROM papers_paper p
+                WHERE p.doi <> '' AND lower(p.doi) IN (SELECT doi FROM stg_oaw WHERE paper_id IS NULL AND doi <> '')
+                GROUP BY lower(p.doi) HAVING count(*) = 1
+            ) m
+            WHERE s.paper_id IS NULL AND s.doi = m.doi
+            """
+        )
         cur.execute("SELECT count(*) FILTER (WHERE paper_id IS NULL) FROM stg_oaw")
         stats.unmatched += cur.fetchone()[0]
         # The same work twice in one batch (overlapping files or pages): the last one wins.
