@@ -307,6 +307,7 @@ def researcher_for_api_detail(*, slug: str) -> Author:
 
     return (
         Author.objects.filter(merged_into__isnull=True)
+        .select_related("impact")  # citation figures (papers.impact), joined
         .prefetch_related(
             Prefetch(
                 "author_topics",
@@ -320,4 +321,5 @@ def researcher_for_api_detail(*, slug: str) -> Author:
 
 def works_for_api(*, author: Author):
     """The author's works (accepted authorships only), for cursor pagination by the view."""
-    return Paper.objects.filter(_authored_by(author.pk), deleted=False).defer("abstract", "search_vector", "versions")
+    return Paper.objects.filter(_authored_by(author.pk), deleted=False).defer(
+        "abstract", "search_vector", "versions").annotate(cited_by=F("citations__cited_by_count"))

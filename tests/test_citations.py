@@ -321,3 +321,30 @@ def test_semantic_scholar_is_a_second_source_behind_the_same_interface(openalex_
         assert server.paths == ["/graph/v1/paper/ARXIV:2312.07559"]
     cited = PaperCitations.objects.get(paper=paper)
     assert (cited.cited_by_count, cited.influential_count, cited.sources) == (111, 2, ["s2"])
+
+
+# -- the API ------------------------------------------------------------------------------------
+
+def test_the_api_exposes_paper_citations_references_and_the_record_impact(client):
+    author = AuthorFactory(display_name="Ada Byron", slug="ada-byron")
+    cited, citing = PaperFactory(arxiv_id="2404.00001"), PaperFactory(arxiv_id="2404.00002")
+    for p in (cited, citing):
+        AuthorshipFactory(paper=p, author=author, position=0)
+    store_work_batch([work("W41", arxiv_id="2404.00001", cited=12, by_year={"2025": 12}),
+                      work("W42", arxiv_id="2404.00002", cited=3, refs=["W41", "W999"])])
+    drain_impact_refresh()
+
+    detail = client.get("/api/papers/2404.00002/").json()
+    assert detail["cited_by"] == 3
+    assert detail["citations"]["cited_by_count"] == 3 and detail["citations"]["openalex_ids"] == ["W42"]
+    refs = {r["openalex_id"]: r for r in detail["references"]}
+    assert refs["W41"]["arxiv_id"] == "2404.00001" and refs["W999"]["arxiv_id"] is None
+    assert [p["arxiv_id"] for p in client.get("/api/papers/2404.00001/").json()["cited_by_papers"]] == ["2404.00002"]
+
+    listed = {p["arxiv_id"]: p["cited_by"] for p in client.get("/api/papers/").json()["results"]}
+    assert listed == {"2404.00001": 12, "2404.00002": 3}
+    works = {p["arxiv_id"]: p["cited_by"] for p in client.get("/api/researchers/ada-byron/works/").json()["results"]}
+    assert works == {"2404.00001": 12, "2404.00002": 3}
+    impact = client.get("/api/researchers/ada-byron/").json()["impact"]
+    assert (impact["citations"], impact["h_index"], impact["i10_index"]) == (15, 2, 1)
+    assert impact["citations_by_year"] == {"2025": 12}

@@ -11,6 +11,7 @@ from rest_framework.permissions import AllowAny
 from config.api import NewestFirstCursorPagination
 from config.api_views import ConditionalRetrieveMixin
 from papers.api.serializers import PaperListSerializer
+from papers.impact.serializers import AuthorImpactField
 from papers.models import AuthorTopic
 from researchers import selectors
 from researchers.models import Author, ClaimState
@@ -100,10 +101,11 @@ class TrustSummarySerializer(serializers.Serializer):
 class ResearcherDetailSerializer(ResearcherListSerializer):
     top_topics = TopTopicSerializer(many=True)
     trust = serializers.SerializerMethodField()
+    impact = AuthorImpactField(help_text="Citations, h-index, i10-index: our computation over the record's works")
 
     class Meta(ResearcherListSerializer.Meta):
         fields = ResearcherListSerializer.Meta.fields + [
-            "bio", "role", "links", "name_variants", "orcid", "top_topics", "trust",
+            "bio", "role", "links", "name_variants", "orcid", "top_topics", "trust", "impact",
         ]
 
     @extend_schema_field(TrustSummarySerializer(allow_null=True))
