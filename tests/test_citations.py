@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.utils import timezone
 
 from papers.impact.clients import (
@@ -348,3 +349,20 @@ def test_the_api_exposes_paper_citations_references_and_the_record_impact(client
     impact = client.get("/api/researchers/ada-byron/").json()["impact"]
     assert (impact["citations"], impact["h_index"], impact["i10_index"]) == (15, 2, 1)
     assert impact["citations_by_year"] == {"2025": 12}
+
+
+def test_trust_scores_do_not_move_when_citations_arrive():
+    from papers.models import Paper
+    from tests.factories import trust_seed_like_author
+    from trust.models import TrustScore
+
+    author, collaborators = trust_seed_like_author()
+    call_command("recompute_trust")
+    before = set(TrustScore.objects.values_list("author_id", "total", "raw_total", "tier"))
+    store_work_batch([work(f"W5{i}", arxiv_id=p.arxiv_id, cited=500) for i, p in
+                      enumerate(Paper.objects.filter(authorships__author=author))])
+    drain_impact_refresh()
+    assert AuthorImpact.objects.get(author=author).h_index == 15
+    call_command("recompute_trust")
+    assert set(TrustScore.objects.values_list("author_id", "total", "raw_total", "tier")) == before
+    assert "Trust scores do not use citations" in Client().get("/trust/method").content.decode()
