@@ -307,3 +307,124 @@ class PendingAuthorRefresh(models.Model):
 
     def __str__(self):
         return f"refresh author {self.author_id}"
+
+
+# --- Citations (OpenAlex, Semantic Scholar) ---------------------------------------------------
+# Written set-based by papers.impact.store (COPY into staging, INSERT … ON CONFLICT); never saved
+# one row at a time. Keys are declared without database constraints, as on the link tables above.
+
+
+class CitationSource(models.TextChoices):
+    OPENALEX = "openalex", "OpenAlex"
+    SEMANTIC_SCHOLAR = "s2", "Semantic Scholar"
+
+
+class CitationWork(models.Model):
+    """One external record of one of our papers: an OpenAlex work or a Semantic Scholar paper.
+
+    A paper can have two OpenAlex works (the arXiv record from DataCite and the journal version);
+    both are kept here and summed into PaperCitations.
+    """
+
+    # "W3188841554" for OpenAlex, "S2:<paperId>" for Semantic Scholar.
+    work_id = models.CharField(max_length=64, primary_key=True)
+    # The (paper) index serves the per-paper sums and the paper page's ids.
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="citation_works", db_constraint=False)
+    source = models.CharField(max_length=10, choices=CitationSource.choices)
+    doi = models.CharField(max_length=300, blank=True)
+    is_preprint = models.BooleanField(default=False)
+    cited_by_count = models.PositiveIntegerField(default=0)
+    influential_count = models.PositiveIntegerField(null=True, blank=True, help_text="Semantic Scholar only")
+    # {"2023": 2, …}: citations received per calendar year, as the source reports them.
+    counts_by_year = models.JSONField(default=dict, blank=True)
+    fetched_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.work_id} → paper {self.paper_id}"
+
+
+class PaperCitations(models.Model):
+    """The citation figures of one paper, summed over its CitationWork rows (maintained)."""
+
+    paper = models.OneToOneField(
+        Paper, on_delete=models.CASCADE, primary_key=True, related_name="citations", db_constraint=False
+    )
+    # NULL: asked, and no source knows the paper (it waits its turn instead of being asked first again).
+    cited_by_count = models.PositiveIntegerField(null=True, blank=True)
+    influential_count = models.PositiveIntegerField(null=True, blank=True)
+    counts_by_year = models.JSONField(default=dict, blank=True)
+    openalex_ids = ArrayField(models.CharField(max_length=64), default=list, blank=True)
+    dois = ArrayField(models.CharField(max_length=300), default=list, blank=True)
+    sources = ArrayField(models.CharField(max_length=10), default=list, blank=True)
+    fetched_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # Enrichment picks the papers with the oldest figures first.
+            models.Index(fields=["fetched_at"], name="papercitations_fetched_idx"),
+        ]
+
+    def __str__(self):
+        return f"paper {self.paper_id}: cited by {self.cited_by_count}"
+
+
+class PaperReference(models.Model):
+    """One entry of a work's reference list: resolved to our paper when we hold it."""
+
+    citing_work = models.CharField(max_length=64)
+    cited_work = models.CharField(max_length=64)
+    # db_index=False: the (citing_paper, cited_paper) index below leads with this column.
+    citing_paper = models.ForeignKey(
+        Paper, on_delete=models.CASCADE, related_name="references", db_index=False, db_constraint=False
+    )
+    cited_paper = models.ForeignKey(
+        Paper, null=True, blank=True, on_delete=models.SET_NULL, related_name="cited_by_references",
+        db_index=False, db_constraint=False,
+    )
+    # Filled when the cited work itself passes through an import (any work, ours or not).
+    cited_doi = models.CharField(max_length=300, blank=True)
+    cited_title = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["citing_work", "cited_work"], name="paperref_work_pair_uniq")]
+        indexes = [
+            # Paper page "References": WHERE citing_paper_id = ?.
+            models.Index(fields=["citing_paper", "cited_paper"], name="paperref_citing_idx"),
+            # Paper page "Cited by papers we hold" and the overlap correction: WHERE cited_paper_id = ?.
+            models.Index(fields=["cited_paper", "citing_paper"], name="paperref_cited_idx",
+                         condition=models.Q(cited_paper__isnull=False)),
+            # Import: resolve references to a work seen later (WHERE cited_work = ANY(batch)).
+            models.Index(fields=["cited_work"], name="paperref_cited_work_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.citing_work} cites {self.cited_work}"
+
+
+class AuthorImpact(models.Model):
+    """Citation figures of one author record, computed by us over the works on the record."""
+
+    author = models.OneToOneField(
+        "researchers.Author", on_delete=models.CASCADE, primary_key=True, related_name="impact", db_constraint=False
+    )
+    citations = models.PositiveIntegerField(default=0)
+    h_index = models.PositiveIntegerField(default=0)
+    i10_index = models.PositiveIntegerField(default=0)
+    cited_works = models.PositiveIntegerField(default=0, help_text="Works on the record with citation figures")
+    citations_by_year = models.JSONField(default=dict, blank=True)
+    computed_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"author {self.author_id}: h {self.h_index}, {self.citations} citations"
+
+
+class PendingImpactRefresh(models.Model):
+    """An author whose AuthorImpact an OpenAlex import still owes a recount (as PendingAuthorRefresh)."""
+
+    author = models.OneToOneField(
+        "researchers.Author", on_delete=models.DO_NOTHING, primary_key=True, db_constraint=False, related_name="+"
+    )
+    queued_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"impact refresh of author {self.author_id}"

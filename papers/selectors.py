@@ -210,7 +210,8 @@ __all__ = [
 
 def papers_for_api_list():
     """Papers for API lists; filtering and cursor ordering are applied by the view."""
-    return Paper.objects.filter(deleted=False).defer("abstract", "search_vector", "versions")
+    return Paper.objects.filter(deleted=False).defer("abstract", "search_vector", "versions").annotate(
+        cited_by=F("citations__cited_by_count"))  # citation count (papers.impact), joined in the same query
 
 
 def papers_for_api_detail():

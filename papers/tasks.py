@@ -59,3 +59,19 @@ def fetch_arxiv_author_run(self, run_id: int) -> dict:
         pass  # recorded on the run as failed with arXiv's message
     return {"run_id": run.pk, "state": run.state, "created": run.created, "updated": run.updated,
             "unchanged": run.unchanged, "failed": run.failed}
+
+
+@shared_task(bind=True, autoretry_for=TRANSIENT, retry_backoff=60, retry_backoff_max=1800, max_retries=3,
+             time_limit=12 * 3600, soft_time_limit=12 * 3600 - 300, acks_late=True)
+def enrich_citations_run(self, run_id: int) -> dict:
+    """Fetch citation figures (OpenAlex or Semantic Scholar) into ImportRun ``run_id``."""
+    from papers.impact.clients import CitationSourceError
+    from papers.impact.enrich import citations_enrich_run
+
+    run = ImportRun.objects.get(pk=run_id)
+    params = run.params or {}
+    try:
+        citations_enrich_run(run=run, limit=int(params.get("limit", 1000)), source=params.get("source", "openalex"))
+    except CitationSourceError:
+        pass  # recorded on the run as failed with the source's message
+    return {"run_id": run.pk, "state": run.state, "seen": run.seen, "created": run.created, "updated": run.updated}

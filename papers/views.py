@@ -3,6 +3,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from . import selectors
+from .impact.selectors import paper_impact
 from .models import Paper, Topic
 
 
@@ -52,6 +53,7 @@ def paper_detail(request, arxiv_id):
         "paper": paper,
         "byline": selectors.paper_byline(paper=paper),  # query: every byline slot
         "topics": selectors.paper_topics(paper=paper),  # query: its topics
+        "impact": paper_impact(paper=paper),  # 3 queries: figures, references, citing papers we hold
     }
     return render(request, "papers/paper_detail.html", context)
 

@@ -32,9 +32,11 @@ CLOSE_COLLABORATOR_MIN_SHARED = 2
 
 SORT_NEWEST = "newest"
 SORT_OLDEST = "oldest"
+SORT_MOST_CITED = "cited"  # by the maintained papers_papercitations count (papers.impact)
 SORTS = {
     SORT_NEWEST: (F("submitted").desc(nulls_last=True), F("id").desc()),
     SORT_OLDEST: (F("submitted").asc(nulls_last=True), F("id").asc()),
+    SORT_MOST_CITED: (F("cited_by").desc(nulls_last=True), F("submitted").desc(nulls_last=True), F("id").desc()),
 }
 
 # Paper columns a list row needs; the tsvector and provenance columns stay in the database.
@@ -51,7 +53,7 @@ def author_get_by_slug(*, slug: str) -> Author | None:
 
 def author_for_profile(*, slug: str) -> Author:
     """The author record behind /researchers/<slug>/, with its owner and merge target; raises Author.DoesNotExist."""
-    return Author.objects.select_related("owner", "merged_into").get(slug=slug)
+    return Author.objects.select_related("owner", "merged_into", "impact").get(slug=slug)  # impact: citation figures
 
 
 @dataclass
@@ -127,7 +129,7 @@ def works_for_profile(*, author: Author, sort: str = SORT_NEWEST, year: int | No
     offset = (page - 1) * page_size
     order = SORTS.get(sort, SORTS[SORT_NEWEST])
     page_ids = list(
-        qs.annotate(total_rows=Window(Count("id"))).order_by(*order)
+        qs.annotate(total_rows=Window(Count("id")), cited_by=F("citations__cited_by_count")).order_by(*order)
         .values_list("id", "total_rows")[offset:offset + page_size]
     )
     if page_ids:
@@ -139,7 +141,8 @@ def works_for_profile(*, author: Author, sort: str = SORT_NEWEST, year: int | No
     # Query: those papers' list columns (primary-key lookups), put back in page order.
     position = {paper_id: i for i, (paper_id, _) in enumerate(page_ids)}
     rows = sorted(
-        Paper.objects.filter(pk__in=list(position)).only(*PAPER_LIST_FIELDS) if page_ids else [],
+        Paper.objects.filter(pk__in=list(position)).only(*PAPER_LIST_FIELDS)
+        .annotate(cited_by=F("citations__cited_by_count")) if page_ids else [],
         key=lambda paper: position[paper.pk],
     )
     attach_bylines(rows, highlight_author_id=author.pk)  # query: bylines of the page
@@ -331,6 +334,7 @@ def researcher_for_api_detail(*, slug: str) -> Author:
 
     return (
         Author.objects.filter(merged_into__isnull=True)
+        .select_related("impact")  # citation figures (papers.impact), joined
         .prefetch_related(
             Prefetch(
                 "author_topics",
@@ -352,5 +356,6 @@ def works_for_api(*, author: Author):
     return (
         Paper.objects.filter(_authored_by(author.pk), deleted=False).defer("abstract", "search_vector", "versions")
         .annotate(slot_confidence=Subquery(own.values("confidence")[:1]),
-                  slot_evidence=Subquery(own.values("evidence")[:1]))
+                  slot_evidence=Subquery(own.values("evidence")[:1]),
+                  cited_by=F("citations__cited_by_count"))
     )

@@ -2,6 +2,8 @@ from django import forms
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from papers.impact.selectors import author_impact_of, citations_chart
+
 from . import selectors
 from .identity_selectors import profile_identity_context
 from .models import Author
@@ -12,7 +14,8 @@ class WorksFilterForm(forms.Form):
     """GET parameters of the works list. Bad values are reported and fall back to defaults."""
 
     sort = forms.ChoiceField(
-        choices=[(selectors.SORT_NEWEST, "Newest first"), (selectors.SORT_OLDEST, "Oldest first")], required=False
+        choices=[(selectors.SORT_NEWEST, "Newest first"), (selectors.SORT_OLDEST, "Oldest first"),
+                 (selectors.SORT_MOST_CITED, "Most cited")], required=False
     )
     year = forms.IntegerField(min_value=1900, max_value=2100, required=False)
     topic = forms.SlugField(max_length=220, required=False)
@@ -67,5 +70,7 @@ def profile(request, slug):
         "topics": topics,
         "sidebar_topics": topics[: selectors.SIDEBAR_TOPICS],
         "collaborators": summary["collaborators"],
+        "impact": author_impact_of(author),  # no query: joined by author_for_profile
+        "citation_chart": citations_chart(author),  # no query: the maintained AuthorImpact row
     }
     return render(request, "researchers/profile.html", context)

@@ -77,8 +77,9 @@ def test_unknown_and_deleted_papers_are_styled_404s(client):
 #   1. the paper
 #   2. every byline slot with its author and institution (one join)
 #   3. its topics
+#   4-6. papers.impact.selectors.paper_impact: its citation figures, its references, our papers citing it
 # Category chips link by the importer's slug function (papers.ingest.topics.category_slug): no query.
-PAPER_QUERIES = 3
+PAPER_QUERIES = 6
 
 
 @pytest.mark.parametrize("n_authors", [3, 300])

@@ -249,6 +249,16 @@ ARXIV_OAI_ENDPOINT = env("ARXIV_OAI_ENDPOINT", default="https://oaipmh.arxiv.org
 ARXIV_API_ENDPOINT = env("ARXIV_API_ENDPOINT", default="https://export.arxiv.org/api/query")
 ARXIV_API_DELAY_SECONDS = env.float("ARXIV_API_DELAY_SECONDS", default=3.0)
 
+# CITATIONS (papers.impact): OpenAlex first, Semantic Scholar as an optional second source.
+OPENALEX_SAMPLES_DIR = Path(env("OPENALEX_SAMPLES_DIR", default=str(SHARED_DIR / "data" / "openalex-samples")))
+OPENALEX_ENDPOINT = env("OPENALEX_ENDPOINT", default="https://api.openalex.org")
+OPENALEX_MAILTO = env("OPENALEX_MAILTO", default="")  # joins OpenAlex's polite pool
+OPENALEX_API_KEY = env("OPENALEX_API_KEY", default="")  # optional (2026 keys: higher daily budget)
+S2_ENDPOINT = env("S2_ENDPOINT", default="https://api.semanticscholar.org")
+S2_API_KEY = env("S2_API_KEY", default="")
+# Figures older than this are fetched again by enrich_openalex (after papers with none).
+CITATIONS_MAX_AGE_DAYS = env.int("CITATIONS_MAX_AGE_DAYS", default=30)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from papers.impact.serializers import PaperImpactFieldsMixin
 from papers.models import Authorship, Paper, Topic
 
 
@@ -42,12 +43,15 @@ class PaperTopicSerializer(serializers.Serializer):
 
 class PaperListSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
+    cited_by = serializers.IntegerField(read_only=True, allow_null=True, default=None,
+                                        help_text="Citations (OpenAlex; null until fetched), see papers.impact")
 
     class Meta:
         model = Paper
         fields = [
             "arxiv_id", "title", "categories", "primary_category", "year", "submitted", "updated",
             "authors_count", "has_code", "code_url", "doi", "journal_ref", "withdrawn", "url",
+            "cited_by",
         ]
 
     def get_url(self, paper) -> str:
@@ -78,7 +82,7 @@ class AuthorWorkSerializer(PaperListSerializer):
         return is_low_confidence(paper.slot_confidence)
 
 
-class PaperDetailSerializer(PaperListSerializer):
+class PaperDetailSerializer(PaperImpactFieldsMixin, PaperListSerializer):
     authors = PaperAuthorSerializer(source="authorships", many=True)
     topics = PaperTopicSerializer(source="paper_topics", many=True)
     abs_url = serializers.CharField()
@@ -87,5 +91,5 @@ class PaperDetailSerializer(PaperListSerializer):
     class Meta(PaperListSerializer.Meta):
         fields = PaperListSerializer.Meta.fields + [
             "abstract", "version", "versions", "comments", "license", "report_no",
-            "authors", "topics", "abs_url", "pdf_url",
+            "authors", "topics", "abs_url", "pdf_url", "citations", "references", "cited_by_papers",
         ]

@@ -943,6 +943,11 @@ def _refresh_authors(cur) -> None:
            OR (r.owner_id IS NULL AND w.aff IS NOT NULL AND r.affiliation <> left(w.aff, 300)))
         """
     )
+    # Citation figures (h-index, citations) are computed over the works on the record, so they
+    # follow every move that refreshes the counts above: imports, claims, merges, disambiguation.
+    from papers.impact.store import refresh_impact_of_staged_authors
+
+    refresh_impact_of_staged_authors(cur)
 
 
 def refresh_author_aggregates(author_ids, *, authorships_changed: bool = True) -> int:

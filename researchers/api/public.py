@@ -11,6 +11,7 @@ from rest_framework.permissions import AllowAny
 from config.api import NewestFirstCursorPagination
 from config.api_views import ConditionalRetrieveMixin
 from papers.api.serializers import AuthorWorkSerializer
+from papers.impact.serializers import AuthorImpactField
 from papers.models import AuthorTopic
 from researchers import selectors
 from researchers.confidence import record_is_low_confidence
@@ -101,6 +102,7 @@ class TrustSummarySerializer(serializers.Serializer):
 class ResearcherDetailSerializer(ResearcherListSerializer):
     top_topics = TopTopicSerializer(many=True)
     trust = serializers.SerializerMethodField()
+    impact = AuthorImpactField(help_text="Citations, h-index, i10-index: our computation over the record's works")
     uncertain_works_count = serializers.IntegerField(
         read_only=True, help_text="Works whose author-disambiguation confidence is under the published threshold "
                                   "(researchers.confidence.LOW_CONFIDENCE_THRESHOLD); see each work's confidence.",
@@ -112,7 +114,7 @@ class ResearcherDetailSerializer(ResearcherListSerializer):
     class Meta(ResearcherListSerializer.Meta):
         fields = ResearcherListSerializer.Meta.fields + [
             "bio", "role", "links", "name_variants", "orcid", "top_topics", "trust",
-            "uncertain_works_count", "low_confidence",
+            "uncertain_works_count", "low_confidence", "impact",
         ]
 
     def get_low_confidence(self, author) -> bool:

@@ -37,6 +37,9 @@ class Command(BaseCommand):
                             help="share of papers signed by a large collaboration (default 0.001)")
         parser.add_argument("--workers", type=int, default=None, help="rendering processes (default: all CPUs)")
         parser.add_argument("--compresslevel", type=int, default=1, choices=range(10))
+        parser.add_argument("--openalex-out", default=None, metavar="FILE",
+                            help="also write OpenAlex-shaped works (gzip JSON lines) citing each other, "
+                                 "for import_openalex and bench/openalex_import.py")
 
     def handle(self, *args, papers, seed, out, homonym_rate, collab_rate, workers, compresslevel, **options):
         if papers < 1:
@@ -74,3 +77,10 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"corpus: {stats.paths['corpus']}  truth: {stats.paths['truth']}  "
                           f"persons: {stats.paths['persons']}")
+        if options.get("openalex_out"):
+            from devdata.openalex import write_openalex_works
+
+            oa = write_openalex_works(stats.paths["corpus"], options["openalex_out"], seed=seed,
+                                      compresslevel=compresslevel)
+            self.stdout.write(f"openalex: {options['openalex_out']}: {oa['works']} works "
+                              f"({oa['published_versions']} published versions), {oa['references']} references")

@@ -1,0 +1,145 @@
+"""OpenAlex import throughput: ``import_openalex`` on generated works against raw ``COPY`` of them.
+
+Usage (run by hand; ``DATABASE_URL`` names the Postgres server, the bench makes its own database):
+
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres
+    .venv/bin/python bench/openalex_import.py --papers 100000
+
+What it does:
+1. the generated corpus of N papers (bench/common.ensure_corpus, cached under var/bench/) and its
+   OpenAlex-shaped works (devdata.openalex: an arXiv work per paper, a published version for
+   papers with a journal DOI, references among the corpus), cached beside it;
+2. a fresh database, migrated, with the corpus imported by ``import_arxiv`` (set-up, not timed);
+3. times ``manage.py import_openalex WORKS`` in a subprocess: wall time, peak RSS (wait4);
+4. in the same run and database, after a CHECKPOINT, a raw ``COPY`` of the same works (streamed
+   from the same file, JSON-decoded, one row per work: id, DOI, title, cited_by_count,
+   counts_by_year, referenced_works) into a bare UNLOGGED table;
+5. prints works/s and papers/s for both, the ratio (target >= 1/20), and checks that the summed
+   citations equal what the generator says BZPEER should show (both versions summed, seen
+   double citations removed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import (  # noqa: E402 - the path above makes the project importable
+    BENCH_DIR,
+    PYTHON,
+    drop_database,
+    ensure_corpus,
+    fresh_database,
+    manage_env,
+    migrate,
+    run_measured,
+)
+
+
+def copy_baseline(db_url: str, works: Path) -> tuple[int, float]:
+    """COPY every work of ``works`` into a bare UNLOGGED table; returns (rows, seconds)."""
+    import psycopg
+
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("CHECKPOINT")  # the import's dirty buffers must not land in the baseline's time
+        conn.execute("DROP TABLE IF EXISTS bench_bare_works")
+        conn.execute("CREATE UNLOGGED TABLE bench_bare_works (id text, doi text, title text, cited_by_count int, "
+                     "counts_by_year jsonb, referenced_works text[])")
+        t0 = time.perf_counter()
+        n = 0
+        dumps = json.JSONEncoder(separators=(",", ":")).encode
+        with conn.cursor() as cur, cur.copy("COPY bench_bare_works FROM STDIN") as cp, \
+                gzip.open(works, "rt", encoding="utf-8") as fh:
+            for line in fh:
+                w = json.loads(line)
+                cp.write_row((w["id"], w["doi"], w["title"], w["cited_by_count"], dumps(w["counts_by_year"]),
+                              w["referenced_works"]))
+                n += 1
+        seconds = time.perf_counter() - t0
+        conn.execute("DROP TABLE bench_bare_works")
+    return n, seconds
+
+
+def figures(db_url: str) -> dict:
+    import psycopg
+
+    with psycopg.connect(db_url) as conn:
+        row = conn.execute(
+            "SELECT (SELECT count(*) FROM papers_citationwork), (SELECT count(*) FROM papers_papercitations),"
+            " (SELECT coalesce(sum(cited_by_count), 0) FROM papers_papercitations),"
+            " (SELECT count(*) FROM papers_paperreference),"
+            " (SELECT count(*) FROM papers_paperreference WHERE cited_paper_id IS NOT NULL),"
+            " (SELECT count(*) FROM papers_authorimpact), (SELECT max(h_index) FROM papers_authorimpact)"
+        ).fetchone()
+    keys = ("works", "papers_with_figures", "citations", "references", "references_resolved", "authors_with_impact",
+            "max_h_index")
+    return dict(zip(keys, row, strict=True))
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--papers", type=int, required=True)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--db-name", default="bzpeer_bench_openalex")
+    ap.add_argument("--keep-db", action="store_true")
+    ap.add_argument("--json", dest="json_out", default=None)
+    args = ap.parse_args(argv)
+
+    import django
+
+    django.setup()
+    from devdata.openalex import write_openalex_works
+
+    corpus, _gen = ensure_corpus(args.papers, args.seed)
+    works = BENCH_DIR / f"openalex-{args.papers}-s{args.seed}.jsonl.gz"
+    t0 = time.perf_counter()
+    oa = write_openalex_works(corpus, works, seed=args.seed)
+    print(f"works: {works}: {oa['works']} works ({oa['published_versions']} published versions), "
+          f"{oa['references']} references, written in {time.perf_counter() - t0:.1f} s")
+    db_url = fresh_database(args.db_name)
+    print(f"database: {args.db_name} (fresh), migrate {migrate(db_url):.1f} s")
+    setup = run_measured([PYTHON, "manage.py", "import_arxiv", str(corpus)],
+                         env=manage_env(db_url, CELERY_TASK_ALWAYS_EAGER="1"))
+    if setup.returncode != 0:
+        print(setup.stderr[-3000:])
+        return 1
+    print(f"set-up import_arxiv: {setup.seconds:.1f} s")
+
+    imp = run_measured([PYTHON, "manage.py", "import_openalex", str(works)], env=manage_env(db_url))
+    if imp.returncode != 0:
+        print(imp.stdout[-2000:], imp.stderr[-5000:], sep="\n")
+        return 1
+    got = figures(db_url)
+    copy_rows, copy_s = copy_baseline(db_url, works)
+    if not args.keep_db:
+        drop_database(args.db_name)
+
+    imp_rate = oa["works"] / imp.seconds
+    copy_rate = copy_rows / copy_s
+    ratio = imp_rate / copy_rate
+    print(f"import_openalex: {oa['works']} works ({args.papers} papers) in {imp.seconds:.1f} s = "
+          f"{imp_rate:,.0f} works/s, {args.papers / imp.seconds:,.0f} papers/s; peak RSS {imp.max_rss_mb:.0f} MB")
+    print(f"  {imp.stdout.strip().splitlines()[-1] if imp.stdout.strip() else ''}")
+    print("  rows: " + ", ".join(f"{k}={v}" for k, v in got.items()))
+    ok = got["citations"] == oa["expected_citations"]
+    print(f"  citations summed {got['citations']} vs expected {oa['expected_citations']}: {'OK' if ok else 'MISMATCH'}")
+    print(f"raw COPY: {copy_rows} works in {copy_s:.1f} s = {copy_rate:,.0f} works/s")
+    print(f"ratio import/COPY = {ratio:.3f} (1/{1 / ratio:.1f}); target >= 1/20: "
+          f"{'meets' if ratio >= 1 / 20 else 'misses'}; RSS < 1 GB: {'yes' if imp.max_rss_mb < 1024 else 'no'}")
+    if args.json_out:
+        Path(args.json_out).write_text(json.dumps({
+            "papers": args.papers, **oa, "import_seconds": round(imp.seconds, 2), "import_works_per_s": round(imp_rate),
+            "import_peak_rss_mb": round(imp.max_rss_mb), "copy_seconds": round(copy_s, 2),
+            "copy_works_per_s": round(copy_rate), "ratio": round(ratio, 4), "figures": got,
+        }, indent=2))
+    return 0 if ok else 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
