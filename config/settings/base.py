@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "papers",
     "graph",
     "trust",
+    "discovery",
 ]
 
 MIDDLEWARE = [
