@@ -193,6 +193,10 @@ def feed_items(qs, *, limit: int = FEED_ITEMS) -> list[Paper]:
                 .order_by("-submitted", "-id")[:limit])
 
 
+def feed_token(*, user) -> str | None:
+    return FeedToken.objects.filter(user=user).values_list("token", flat=True).first()
+
+
 def user_for_feed_token(*, token: str):
     row = FeedToken.objects.select_related("user").filter(token=token, user__is_active=True).first()
     return row.user if row else None

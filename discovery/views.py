@@ -246,9 +246,9 @@ def feed_topics(request):
     return render(request, "discovery/feed_topics.html", {
         "papers": selectors.topic_feed_page(user=request.user, page=number),  # 2 queries: papers, bylines
         "topics": selectors.followed_topics(user=request.user),  # query
-        # query (two on the first visit): the private feed token
-        "feed_url": request.build_absolute_uri(reverse(
-            "discovery:private_feed", kwargs={"token": services.feed_token_get_or_create(user=request.user)})),
+        # query: the private feed token (made on the first visit)
+        "feed_url": request.build_absolute_uri(reverse("discovery:private_feed", kwargs={
+            "token": selectors.feed_token(user=request.user) or services.feed_token_get_or_create(user=request.user)})),
     })
 
 
