@@ -69,3 +69,32 @@ class FeedToken(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feed_token")
     token = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+
+class PaperEmbedding(models.Model):
+    """A paper's title+abstract vector (all-MiniLM-L6-v2, 384 float32, little-endian bytes).
+
+    bytea rather than real[]: 1.5 kB read and written as one value, no per-element boxing; pgvector
+    is not packaged for this Postgres. The ANN index (usearch, a file under EMBEDDINGS_DIR) is
+    rebuilt from these rows whenever it is missing, so the table is the source of truth.
+    """
+
+    paper = models.OneToOneField("papers.Paper", on_delete=models.CASCADE, primary_key=True, related_name="embedding")
+    vector = models.BinaryField()
+    model = models.CharField(max_length=60)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class SimilarPaper(models.Model):
+    """A paper's precomputed nearest neighbour by meaning, with why a reader should care."""
+
+    paper = models.ForeignKey("papers.Paper", on_delete=models.CASCADE, related_name="similar", db_index=False)
+    neighbour = models.ForeignKey("papers.Paper", on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    rank = models.PositiveSmallIntegerField()
+    score = models.FloatField(help_text="Cosine similarity")
+    # "Shared topic: binarization" / "Shared author: Zechun Liu": filled when the neighbours are stored.
+    why = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["paper", "rank"], name="similarpaper_paper_rank_uniq")]
+        # The paper page's "Similar papers": WHERE paper_id = ? ORDER BY rank uses the unique index.

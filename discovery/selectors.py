@@ -200,3 +200,40 @@ def feed_token(*, user) -> str | None:
 def user_for_feed_token(*, token: str):
     row = FeedToken.objects.select_related("user").filter(token=token, user__is_active=True).first()
     return row.user if row else None
+
+
+# --- similar papers ----------------------------------------------------------------------
+
+def similar_papers(*, arxiv_id: str) -> list:
+    """A paper's precomputed neighbours, nearest first, with their papers: one indexed query."""
+    from .models import SimilarPaper
+
+    return list(
+        SimilarPaper.objects.filter(paper__arxiv_id=arxiv_id, paper__deleted=False, neighbour__deleted=False)
+        .select_related("neighbour")
+        .only("rank", "score", "why", "neighbour__arxiv_id", "neighbour__title", "neighbour__year",
+              "neighbour__authors_count", "neighbour__primary_category")
+        .order_by("rank")
+    )
+
+
+# Papers near the author's own works by meaning (graph slice "nearby papers"): the nearest
+# neighbours of the shown works that the author did not write, most shared first.
+NEARBY_BY_MEANING_SQL = """
+SELECT p.id, p.arxiv_id, p.title, p.year, max(s.score) AS score, (array_agg(s.paper_id ORDER BY s.score DESC))[1] AS near
+FROM discovery_similarpaper s
+JOIN papers_paper p ON p.id = s.neighbour_id AND NOT p.deleted
+WHERE s.paper_id = ANY(%(papers)s::bigint[]) AND s.rank < %(rank)s
+  AND NOT EXISTS (SELECT 1 FROM papers_authorship own WHERE own.paper_id = p.id AND own.author_id = %(aid)s)
+GROUP BY p.id, p.arxiv_id, p.title, p.year
+ORDER BY count(*) DESC, max(s.score) DESC, p.id DESC
+LIMIT %(top)s
+"""
+
+
+def nearby_by_meaning(cursor, *, author_id: int, paper_ids: list[int], top: int = 5, rank: int = 3) -> list[tuple]:
+    """(id, arxiv_id, title, year, score, near-paper id) rows for the graph slice: one query."""
+    if not paper_ids:
+        return []
+    cursor.execute(NEARBY_BY_MEANING_SQL, {"papers": paper_ids, "rank": rank, "aid": author_id, "top": top})
+    return cursor.fetchall()

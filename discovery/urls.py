@@ -12,6 +12,7 @@ urlpatterns = [
     path("papers/daily/", views.daily, name="daily"),
     path("papers/daily/feed.atom", feeds.DailyFeed(), name="daily_feed"),
     re_path(r"^papers/daily/(?P<day>\d{4}-\d{2}-\d{2})/$", views.daily, name="daily_day"),
+    re_path(rf"^papers/{ARXIV}/similar/$", views.similar, name="similar"),
     re_path(rf"^papers/{ARXIV}/bibtex$", views.paper_bibtex, name="paper_bibtex"),
     re_path(rf"^papers/{ARXIV}/ris$", views.paper_ris, name="paper_ris"),
     re_path(rf"^papers/{ARXIV}/upvote/$", views.upvote, name="upvote"),

@@ -258,3 +258,11 @@ def feed_token_reset(request):
     services.feed_token_get_or_create(user=request.user, regenerate=True)
     messages.success(request, "Your private feed has a new address; the old one no longer works.")
     return redirect("discovery:feed_topics")
+
+
+def similar(request, arxiv_id):
+    """/papers/<arxiv_id>/similar/: the "Similar papers" partial the paper page loads with htmx."""
+    rows = selectors.similar_papers(arxiv_id=arxiv_id)  # query: neighbours with their papers
+    if not rows and not Paper.objects.filter(arxiv_id=arxiv_id, deleted=False).exists():  # query, only when empty
+        raise Http404("No paper with this arXiv id.")
+    return render(request, "discovery/_partials/similar.html", {"similar": rows})

@@ -55,8 +55,9 @@ def test_paper_detail_lists_byline_and_topics_in_fixed_queries(client, django_as
     for position in range(5):
         AuthorshipFactory(paper=paper, position=position)
     PaperTopicFactory(paper=paper, topic=TopicFactory(name="quantization"), weight=0.7)
-    # 1: the paper, 2: its authorships with authors, 3: its topics with topic rows.
-    with django_assert_num_queries(3):
+    # 1: the paper, 2: its authorships with authors, 3: its topics with topic rows,
+    # 4: its similar papers (discovery) with their paper rows.
+    with django_assert_num_queries(4):
         response = client.get(f"/api/papers/{paper.arxiv_id}/")
     body = response.json()
     assert response.status_code == 200
