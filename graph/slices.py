@@ -447,6 +447,16 @@ def build_slice(author_id: int) -> SliceResult | None:
                           weight=row["weight"])
                 edges[e["id"]] = e
 
+        # 5b. Nearby papers by meaning: neighbours of the shown works (discovery.SimilarPaper).
+        from discovery.selectors import nearby_by_meaning
+
+        own_pks = [int(n["id"][1:]) for n in nodes.values() if n["type"] == "paper" and n.get("own")]
+        for pk, arxiv, title, year, score, near in nearby_by_meaning(cur, author_id=author_id, paper_ids=own_pks):
+            node = nodes.setdefault(paper_id(pk), _paper_node(
+                {"id": pk, "arxiv_id": arxiv, "title": title, "year": year}, own=False) | {"reason": "similar"})
+            e = _edge(paper_id(near), node["id"], "nearby", f"nearby · similar in meaning ({score:.2f})", weight=score)
+            edges[e["id"]] = e
+
         # 6. "About" edges between shown papers and shown topics.
         paper_pks = [int(n["id"][1:]) for n in nodes.values() if n["type"] == "paper"]
         if paper_pks and topic_rows:

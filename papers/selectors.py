@@ -219,7 +219,15 @@ def papers_for_api_detail():
     return Paper.objects.filter(deleted=False).defer("search_vector").prefetch_related(
         Prefetch("authorships", queryset=Authorship.objects.select_related("author").order_by("position")),
         Prefetch("paper_topics", queryset=PaperTopic.objects.select_related("topic").order_by("-weight")),
+        Prefetch("similar", queryset=_similar_for_api()),
     )
+
+
+def _similar_for_api():
+    from discovery.models import SimilarPaper
+
+    return SimilarPaper.objects.filter(neighbour__deleted=False).select_related("neighbour").only(
+        "paper_id", "rank", "score", "why", "neighbour__arxiv_id", "neighbour__title").order_by("rank")
 
 
 def topics_for_api():

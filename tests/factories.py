@@ -212,3 +212,37 @@ def record_paper(arxiv_id, *authors, title=None, abstract="", version=1, categor
         submitted=submitted,
         **kw,
     )
+# --- discovery (tests/test_cite_and_share.py, test_daily_papers.py, test_reading_list.py, …) ---------
+
+
+def paper_with_byline(*names, **paper_kwargs):
+    """A paper whose byline holds these display names in order, each its own author record."""
+    paper = PaperFactory(authors_count=len(names), **paper_kwargs)
+    for position, name in enumerate(names):
+        AuthorshipFactory(paper=paper, position=position,
+                          author=AuthorFactory(display_name=name, slug=slugify(f"{name}-{paper.pk}")))
+    return paper
+
+
+class PaperVoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "discovery.PaperVote"
+
+    user = factory.SubFactory(UserFactory)
+    paper = factory.SubFactory(PaperFactory)
+
+
+class TopicFollowFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "discovery.TopicFollow"
+
+    user = factory.SubFactory(UserFactory)
+    topic = factory.SubFactory(TopicFactory)
+
+
+class SavedPaperFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "discovery.SavedPaper"
+
+    user = factory.SubFactory(UserFactory)
+    paper = factory.SubFactory(PaperFactory)

@@ -56,8 +56,9 @@ def test_paper_detail_lists_byline_and_topics_in_fixed_queries(client, django_as
         AuthorshipFactory(paper=paper, position=position)
     PaperTopicFactory(paper=paper, topic=TopicFactory(name="quantization"), weight=0.7)
     # 1: the paper, 2: its authorships with authors, 3: its topics with topic rows,
-    # 4-6: papers.impact.selectors.paper_impact (figures, references, our papers citing it).
-    with django_assert_num_queries(6):
+    # 4-6: papers.impact.selectors.paper_impact (figures, references, our papers citing it),
+    # 7: its similar papers (discovery) with their paper rows.
+    with django_assert_num_queries(7):
         response = client.get(f"/api/papers/{paper.arxiv_id}/")
     body = response.json()
     assert response.status_code == 200

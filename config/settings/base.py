@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "papers",
     "graph",
     "trust",
+    "discovery",
 ]
 
 MIDDLEWARE = [
@@ -187,8 +188,15 @@ CELERY_TASK_ROUTES = {
     "papers.tasks.*": {"queue": "ingest"},
     "graph.tasks.*": {"queue": "graph"},
     "trust.tasks.*": {"queue": "trust"},
+    # Embedding papers is minutes of CPU per batch: its own queue keeps it off the others' way.
+    "discovery.tasks.*": {"queue": "embed"},
 }
 CELERY_BEAT_SCHEDULE = {}
+# Similar papers: embed papers that have no vector yet (a no-op query when all are done).
+CELERY_BEAT_SCHEDULE["discovery-embed-new-papers"] = {
+    "task": "discovery.tasks.embed_new_papers",
+    "schedule": 300.0,
+}
 # Nightly full trust recompute (trust/tasks.py), after the nightly harvest has landed.
 CELERY_BEAT_SCHEDULE["trust-recompute-nightly"] = {
     "task": "trust.tasks.recompute_trust",
@@ -267,3 +275,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Similar papers: the persisted ANN index (usearch) of the paper embeddings; rebuilt from the table if missing.
+EMBEDDINGS_DIR = Path(env("EMBEDDINGS_DIR", default=str(BASE_DIR / "var" / "embeddings")))

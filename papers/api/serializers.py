@@ -82,14 +82,28 @@ class AuthorWorkSerializer(PaperListSerializer):
         return is_low_confidence(paper.slot_confidence)
 
 
+class SimilarPaperSerializer(serializers.Serializer):
+    """A precomputed neighbour by meaning (discovery.SimilarPaper)."""
+
+    arxiv_id = serializers.CharField(source="neighbour.arxiv_id")
+    title = serializers.CharField(source="neighbour.title")
+    score = serializers.FloatField()
+    why = serializers.CharField()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, row) -> str:
+        return row.neighbour.get_absolute_url()
+
+
 class PaperDetailSerializer(PaperImpactFieldsMixin, PaperListSerializer):
     authors = PaperAuthorSerializer(source="authorships", many=True)
     topics = PaperTopicSerializer(source="paper_topics", many=True)
+    similar = SimilarPaperSerializer(many=True, help_text="Nearest papers by meaning; empty until computed")
     abs_url = serializers.CharField()
     pdf_url = serializers.CharField()
 
     class Meta(PaperListSerializer.Meta):
         fields = PaperListSerializer.Meta.fields + [
             "abstract", "version", "versions", "comments", "license", "report_no",
-            "authors", "topics", "abs_url", "pdf_url", "citations", "references", "cited_by_papers",
+            "authors", "topics", "abs_url", "pdf_url", "citations", "references", "cited_by_papers", "similar",
         ]

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from discovery.models import TopicFollow
 from researchers.models import (
     DigestFrequency,
     DigestPreference,
@@ -41,16 +42,13 @@ def send_templated(*, name, to, context, headers=None):
 
 
 def digest_papers(*, user, since):
-    """Papers new to BZPEER since `since` by researchers the user follows, newest first."""
-    from papers.models import Authorship, Paper
+    """Papers new to BZPEER since `since` by researchers or on topics the user follows, newest first."""
+    from discovery.selectors import followed_papers_q
+    from papers.models import Paper
 
-    followed = Follow.objects.filter(user=user).values("author_id")
+    # Followed people and followed topics (discovery.TopicFollow) alike.
     return (
-        Paper.objects.filter(
-            Exists(Authorship.objects.filter(paper_id=OuterRef("pk"), author_id__in=followed)
-                   .exclude(attribution="pending")),
-            created_at__gt=since, deleted=False,
-        )
+        Paper.objects.filter(followed_papers_q(user=user), created_at__gt=since, deleted=False)
         .only("id", "arxiv_id", "title", "submitted", "authors_count")
         .order_by("-submitted", "-id")
     )
@@ -92,7 +90,8 @@ def digests_due(*, now=None):
         due = DigestPreference.objects.filter(frequency=frequency).filter(
             last_sent_at__isnull=True) | DigestPreference.objects.filter(
             frequency=frequency, last_sent_at__lte=now - period + timezone.timedelta(minutes=30))
-        ids.extend(due.filter(Exists(Follow.objects.filter(user_id=OuterRef("user_id"))))
+        ids.extend(due.filter(Exists(Follow.objects.filter(user_id=OuterRef("user_id")))
+                              | Exists(TopicFollow.objects.filter(user_id=OuterRef("user_id"))))
                    .values_list("user_id", flat=True))
     return sorted(set(ids))
 
