@@ -11,7 +11,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("config.api_urls")),
-    path("", include("discovery.urls")),  # before papers.urls: its <path:arxiv_id> would match these
+    path("", include("papers.discovery.urls")),  # before papers.urls: its <path:arxiv_id> would match these
     path("", include("papers.urls")),
     path("", include("researchers.urls")),
     path("me/", include("config.me_urls")),

@@ -448,7 +448,7 @@ def build_slice(author_id: int) -> SliceResult | None:
                 edges[e["id"]] = e
 
         # 5b. Nearby papers by meaning: neighbours of the shown works (discovery.SimilarPaper).
-        from discovery.selectors import nearby_by_meaning
+        from papers.discovery.selectors import nearby_by_meaning
 
         own_pks = [int(n["id"][1:]) for n in nodes.values() if n["type"] == "paper" and n.get("own")]
         for pk, arxiv, title, year, score, near in nearby_by_meaning(cur, author_id=author_id, paper_ids=own_pks):

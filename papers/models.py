@@ -428,3 +428,16 @@ class PendingImpactRefresh(models.Model):
 
     def __str__(self):
         return f"impact refresh of author {self.author_id}"
+
+
+# Discovery (votes, topic follows, reading lists, feed tokens, embeddings, similar papers) lives in
+# its own module; importing its models here registers them with the papers app.
+from papers.discovery.models import (  # noqa: E402, F401
+    FeedToken,
+    PaperEmbedding,
+    PaperTally,
+    PaperVote,
+    SavedPaper,
+    SimilarPaper,
+    TopicFollow,
+)

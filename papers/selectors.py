@@ -224,7 +224,7 @@ def papers_for_api_detail():
 
 
 def _similar_for_api():
-    from discovery.models import SimilarPaper
+    from papers.discovery.models import SimilarPaper
 
     return SimilarPaper.objects.filter(neighbour__deleted=False).select_related("neighbour").only(
         "paper_id", "rank", "score", "why", "neighbour__arxiv_id", "neighbour__title").order_by("rank")

@@ -226,7 +226,7 @@ def paper_with_byline(*names, **paper_kwargs):
 
 class PaperVoteFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "discovery.PaperVote"
+        model = "papers.PaperVote"
 
     user = factory.SubFactory(UserFactory)
     paper = factory.SubFactory(PaperFactory)
@@ -234,7 +234,7 @@ class PaperVoteFactory(factory.django.DjangoModelFactory):
 
 class TopicFollowFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "discovery.TopicFollow"
+        model = "papers.TopicFollow"
 
     user = factory.SubFactory(UserFactory)
     topic = factory.SubFactory(TopicFactory)
@@ -242,7 +242,7 @@ class TopicFollowFactory(factory.django.DjangoModelFactory):
 
 class SavedPaperFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "discovery.SavedPaper"
+        model = "papers.SavedPaper"
 
     user = factory.SubFactory(UserFactory)
     paper = factory.SubFactory(PaperFactory)

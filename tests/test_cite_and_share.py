@@ -6,7 +6,7 @@ import bibtexparser
 import pytest
 from django.utils import timezone
 
-from discovery.citations import bibtex_value, citation_key
+from papers.discovery.citations import bibtex_value, citation_key
 from tests.factories import AuthorshipFactory, PaperFactory, SavedPaperFactory, UserFactory, paper_with_byline
 
 pytestmark = pytest.mark.django_db
@@ -44,8 +44,8 @@ def test_paper_bibtex_follows_arxiv_conventions_and_round_trips(client):
 
 
 def test_a_journal_paper_is_an_article_with_its_journal_and_doi():
-    from discovery.citations import papers_bibtex
-    from discovery.selectors import paper_for_citation
+    from papers.discovery.citations import papers_bibtex
+    from papers.discovery.selectors import paper_for_citation
 
     bit_paper(journal_ref="NeurIPS 2022", doi="10.1000/xyz_123")
     [entry] = parse(papers_bibtex([paper_for_citation(arxiv_id="2205.13016")])).entries
@@ -63,8 +63,8 @@ def test_a_journal_paper_is_an_article_with_its_journal_and_doi():
     ("Line\nbreaks   collapse", "Line breaks collapse"),
 ])
 def test_titles_are_made_safe_for_bibtex_and_parse_back_to_what_was_written(raw, written):
-    from discovery.citations import papers_bibtex
-    from discovery.selectors import paper_for_citation
+    from papers.discovery.citations import papers_bibtex
+    from papers.discovery.selectors import paper_for_citation
 
     PaperFactory(arxiv_id="2301.00001", title=raw)
     assert bibtex_value(raw) == written

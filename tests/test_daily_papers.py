@@ -6,8 +6,8 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from discovery import services
-from discovery.models import PaperTally, PaperVote
+from papers.discovery import services
+from papers.discovery.models import PaperTally, PaperVote
 from papers.models import Paper
 from researchers.services.errors import RateLimited
 from tests.factories import (

@@ -10,7 +10,7 @@ import bibtexparser
 import pytest
 from django.core.cache import cache
 
-from discovery.models import PaperTally, SavedPaper, TopicFollow
+from papers.discovery.models import PaperTally, SavedPaper, TopicFollow
 from tests.factories import PaperTopicFactory, TopicFactory, VerifiedUserFactory, paper_with_byline
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]

@@ -6,7 +6,7 @@ import feedparser
 import pytest
 from django.utils import timezone
 
-from discovery.services import feed_token_get_or_create
+from papers.discovery.services import feed_token_get_or_create
 from researchers.models import Follow
 from tests.factories import (
     AuthorshipFactory,

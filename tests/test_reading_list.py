@@ -2,7 +2,7 @@
 
 import pytest
 
-from discovery.models import SavedPaper
+from papers.discovery.models import SavedPaper
 from tests.factories import PaperFactory, SavedPaperFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

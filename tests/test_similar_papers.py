@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
-from discovery import similarity
-from discovery.embeddings import encoder
-from discovery.models import PaperEmbedding, SimilarPaper
-from discovery.tasks import embed_new_papers
+from papers.discovery import similarity
+from papers.discovery.embeddings import encoder
+from papers.discovery.models import PaperEmbedding, SimilarPaper
+from papers.discovery.tasks import embed_new_papers
 from tests.factories import AuthorshipFactory, PaperFactory, PaperTopicFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ from django.core import mail
 from django.core.cache import cache
 from django.utils import timezone
 
-from discovery import services
-from discovery.models import TopicFollow
+from papers.discovery import services
+from papers.discovery.models import TopicFollow
 from researchers.models import DigestFrequency, DigestPreference
 from researchers.services import notifications
 from researchers.services.errors import RateLimited

@@ -189,12 +189,12 @@ CELERY_TASK_ROUTES = {
     "graph.tasks.*": {"queue": "graph"},
     "trust.tasks.*": {"queue": "trust"},
     # Embedding papers is minutes of CPU per batch: its own queue keeps it off the others' way.
-    "discovery.tasks.*": {"queue": "embed"},
+    "papers.discovery.tasks.*": {"queue": "embed"},
 }
 CELERY_BEAT_SCHEDULE = {}
 # Similar papers: embed papers that have no vector yet (a no-op query when all are done).
 CELERY_BEAT_SCHEDULE["discovery-embed-new-papers"] = {
-    "task": "discovery.tasks.embed_new_papers",
+    "task": "papers.discovery.tasks.embed_new_papers",
     "schedule": 300.0,
 }
 # Nightly full trust recompute (trust/tasks.py), after the nightly harvest has landed.

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from discovery.models import TopicFollow
+from papers.discovery.models import TopicFollow
 from researchers.models import (
     DigestFrequency,
     DigestPreference,
@@ -43,7 +43,7 @@ def send_templated(*, name, to, context, headers=None):
 
 def digest_papers(*, user, since):
     """Papers new to BZPEER since `since` by researchers or on topics the user follows, newest first."""
-    from discovery.selectors import followed_papers_q
+    from papers.discovery.selectors import followed_papers_q
     from papers.models import Paper
 
     # Followed people and followed topics (discovery.TopicFollow) alike.

@@ -1,4 +1,4 @@
-"""Thin Celery tasks on the `embed` queue (config/settings/base.py routes discovery.tasks.*)."""
+"""Thin Celery tasks on the `embed` queue (config/settings/base.py routes papers.discovery.tasks.*)."""
 
 from celery import shared_task
 from django.db import OperationalError
@@ -8,7 +8,7 @@ from django.db import OperationalError
              time_limit=900, soft_time_limit=870)
 def embed_new_papers(self, batch_size=None):
     """Embed one batch of papers without vectors; re-enqueue itself while more remain."""
-    from discovery.similarity import EMBED_BATCH, embeddings_extend
+    from papers.discovery.similarity import EMBED_BATCH, embeddings_extend
 
     batch = batch_size or EMBED_BATCH
     done = embeddings_extend(batch_size=batch)

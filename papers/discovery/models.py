@@ -1,7 +1,7 @@
 """Discovery: upvotes, topic follows, saved papers, private feed tokens, embeddings and neighbours.
 
-Kept in their own app so the papers and researchers schemas (imported in bulk, edited by many)
-stay as they are: every row here points at a paper, a topic or a user.
+Models of the papers app (imported by papers/models.py), kept in their own module so the bulk-imported
+paper schema stays as it is: every row here points at a paper, a topic or a user.
 """
 
 from django.conf import settings

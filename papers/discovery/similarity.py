@@ -54,7 +54,7 @@ def load_index():
             return index
         index = new_index()
     with connection.cursor() as cur:
-        cur.execute("SELECT paper_id, vector FROM discovery_paperembedding ORDER BY paper_id")
+        cur.execute("SELECT paper_id, vector FROM papers_paperembedding ORDER BY paper_id")
         while rows := cur.fetchmany(5000):
             index.add(np.array([r[0] for r in rows], dtype=np.uint64),
                       np.stack([from_bytes(r[1]) for r in rows]))
@@ -87,7 +87,7 @@ def _neighbour_rows(index, keys: np.ndarray, vectors: np.ndarray) -> list[Simila
 
 # Why a neighbour is worth reading: shared people first (a stronger signal), then shared topics.
 WHY_SQL = """
-UPDATE discovery_similarpaper s SET why = left(coalesce(
+UPDATE papers_similarpaper s SET why = left(coalesce(
     (SELECT 'Shared author: ' || string_agg(x.display_name, ', ')
      FROM (SELECT DISTINCT au.display_name FROM papers_authorship a1
            JOIN papers_authorship a2 ON a2.author_id = a1.author_id AND a2.paper_id = s.neighbour_id

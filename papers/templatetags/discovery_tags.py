@@ -22,7 +22,7 @@ def saved_by_viewer(context, paper):
 
     A tag rather than view context so the shared paper page gains the button with one include.
     """
-    from discovery.models import SavedPaper
+    from papers.discovery.models import SavedPaper
 
     user = context.get("user")
     if user is None or not user.is_authenticated:
@@ -33,7 +33,7 @@ def saved_by_viewer(context, paper):
 @register.simple_tag(takes_context=True)
 def topic_followed_by_viewer(context, topic):
     """Whether the signed-in viewer follows `topic`: one query when signed in, none otherwise."""
-    from discovery.selectors import follows_topic
+    from papers.discovery.selectors import follows_topic
 
     user = context.get("user")
     return bool(user is not None and follows_topic(user=user, topic=topic))

@@ -47,20 +47,20 @@ def paper_upvote(*, user, paper: Paper) -> tuple[bool, int]:
                 message=f"You can change at most {VOTES_PER_HOUR} votes an hour. Try again later.")
     with connection.cursor() as cur:
         cur.execute(
-            "INSERT INTO discovery_papervote (user_id, paper_id, created_at) VALUES (%s, %s, now())"
+            "INSERT INTO papers_papervote (user_id, paper_id, created_at) VALUES (%s, %s, now())"
             " ON CONFLICT (user_id, paper_id) DO NOTHING RETURNING id",
             [user.pk, paper.pk],
         )
         created = cur.fetchone() is not None
         if created:
             cur.execute(
-                "INSERT INTO discovery_papertally (paper_id, upvotes, last_vote_at) VALUES (%s, 1, now())"
-                " ON CONFLICT (paper_id) DO UPDATE SET upvotes = discovery_papertally.upvotes + 1,"
+                "INSERT INTO papers_papertally (paper_id, upvotes, last_vote_at) VALUES (%s, 1, now())"
+                " ON CONFLICT (paper_id) DO UPDATE SET upvotes = papers_papertally.upvotes + 1,"
                 " last_vote_at = now() RETURNING upvotes",
                 [paper.pk],
             )
         else:
-            cur.execute("SELECT coalesce(max(upvotes), 0) FROM discovery_papertally WHERE paper_id = %s", [paper.pk])
+            cur.execute("SELECT coalesce(max(upvotes), 0) FROM papers_papertally WHERE paper_id = %s", [paper.pk])
         count = cur.fetchone()[0]
     return created, count
 
@@ -72,16 +72,16 @@ def paper_unvote(*, user, paper: Paper) -> tuple[bool, int]:
     _rate_limit(user=user, action="vote", limit=VOTES_PER_HOUR,
                 message=f"You can change at most {VOTES_PER_HOUR} votes an hour. Try again later.")
     with connection.cursor() as cur:
-        cur.execute("DELETE FROM discovery_papervote WHERE user_id = %s AND paper_id = %s", [user.pk, paper.pk])
+        cur.execute("DELETE FROM papers_papervote WHERE user_id = %s AND paper_id = %s", [user.pk, paper.pk])
         deleted = cur.rowcount > 0
         if deleted:
             cur.execute(
-                "UPDATE discovery_papertally SET upvotes = GREATEST(upvotes - 1, 0) WHERE paper_id = %s"
+                "UPDATE papers_papertally SET upvotes = GREATEST(upvotes - 1, 0) WHERE paper_id = %s"
                 " RETURNING upvotes",
                 [paper.pk],
             )
         else:
-            cur.execute("SELECT coalesce(max(upvotes), 0) FROM discovery_papertally WHERE paper_id = %s", [paper.pk])
+            cur.execute("SELECT coalesce(max(upvotes), 0) FROM papers_papertally WHERE paper_id = %s", [paper.pk])
         row = cur.fetchone()
     return deleted, row[0] if row else 0
 

@@ -221,7 +221,7 @@ def similar_papers(*, arxiv_id: str) -> list:
 # neighbours of the shown works that the author did not write, most shared first.
 NEARBY_BY_MEANING_SQL = """
 SELECT p.id, p.arxiv_id, p.title, p.year, max(s.score) AS score, (array_agg(s.paper_id ORDER BY s.score DESC))[1] AS near
-FROM discovery_similarpaper s
+FROM papers_similarpaper s
 JOIN papers_paper p ON p.id = s.neighbour_id AND NOT p.deleted
 WHERE s.paper_id = ANY(%(papers)s::bigint[]) AND s.rank < %(rank)s
   AND NOT EXISTS (SELECT 1 FROM papers_authorship own WHERE own.paper_id = p.id AND own.author_id = %(aid)s)
