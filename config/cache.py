@@ -3,12 +3,13 @@
 Everything the site keeps in the cache is rebuildable or advisory: rate-limit counters
 (DRF throttles, allauth's login limits), the graph build lock, memoised fragments. An outage
 must not turn those into 500s, so every operation answers as a cache miss would (get → default,
-add → False, incr → ValueError) and the outage is logged once per breaker window. While the
+incr → ValueError) and the outage is logged once per breaker window. `add` answers True: callers
+use it as a lock (allauth's rate limits wait a second for it, then refuse the login), and a lock
+nobody can hold must fail open. While the
 breaker is open no connection is attempted, so a Redis that blackholes packets costs one
 connect timeout per window and per process, not one per call.
 
-Callers that must tell "someone else holds it" from "unknown" (the graph build lock) ask
-`cache_unavailable()`.
+Callers that must know a lock is real (the graph build lock) ask `cache_unavailable()`.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ class FailSoftRedisCache(RedisCache):
             return miss() if callable(miss) else miss
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._call(super().add, False, key, value, timeout, version)
+        return self._call(super().add, True, key, value, timeout, version)
 
     def get(self, key, default=None, version=None):
         return self._call(super().get, default, key, default, version)

@@ -63,13 +63,13 @@ def graph_slice_request_build(*, author_id: int) -> bool:
     from .tasks import build_graph_slice
 
     # cache.add is an atomic SET NX on Redis: of many concurrent requests exactly one wins.
-    if not cache.add(build_lock_key(author_id), _lock_value(), timeout=BUILD_LOCK_SECONDS):
-        if cache_unavailable():
-            # Redis (lock and broker) is down: the outbox keeps one build per record for later.
-            task_keep(task_name=build_graph_slice.name, args=[author_id], error="cache unavailable")
-            return True
-        if not _take_over_stale_lock(author_id):
-            return False
+    locked = cache.add(build_lock_key(author_id), _lock_value(), timeout=BUILD_LOCK_SECONDS)
+    if cache_unavailable():
+        # Redis (lock and broker) is down: the outbox keeps one build per record for later.
+        task_keep(task_name=build_graph_slice.name, args=[author_id], error="cache unavailable")
+        return True
+    if not locked and not _take_over_stale_lock(author_id):
+        return False
     task_enqueue_on_commit(task=build_graph_slice, args=[author_id])
     return True
 
