@@ -4,6 +4,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 SHARED_DIR = BASE_DIR.parent / "shared"
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "django_htmx",
+    "csp",
     "researchers",
     "papers",
     "graph",
@@ -63,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -298,3 +301,22 @@ CELERY_REDIS_SOCKET_TIMEOUT = 5
 INSTALLED_APPS.append("outbox")
 # Tasks whose enqueue failed (broker down) are re-sent from the outbox every minute.
 CELERY_BEAT_SCHEDULE["outbox-drain"] = {"task": "outbox.tasks.drain_outbox", "schedule": 60.0}
+
+# CONTENT SECURITY POLICY (django-csp), in every environment so the browser tests run under it.
+# Scripts come only from our own static files (or carry the per-request nonce): no inline code,
+# no eval (htmx runs with allowEval off, see base.html). Styles allow inline: Cytoscape and htmx
+# insert <style> elements, and the admin and allauth templates use style attributes.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],
+        # The graph's PNG export and Swagger UI's icons are data:/blob: images.
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
