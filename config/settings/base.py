@@ -278,12 +278,14 @@ if CACHES["default"]["BACKEND"].endswith("RedisCache"):
 # quick attempt, then config.outbox keeps the task in Postgres and beat re-sends it.
 CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_CONNECT_TIMEOUT_SECONDS
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.1, "interval_max": 0.1}
-# Sized past the longest task's hard time limit (ingest: 1 h), so Redis never hands a message that
-# is still running to a second worker; a killed worker's message comes back through
-# task_reject_on_worker_lost at once, not after this timeout.
+# Redis re-delivers an unacked message after the visibility timeout, even if it is still running:
+# sized past the longest non-resumable task (a file import, 12 h hard limit; harvests checkpoint
+# every page, so a re-delivery resumes). A worker process killed mid-task gives its message back
+# at once through task_reject_on_worker_lost, and graph builds take over stale locks after 2 min
+# (graph/services.py), so nothing user-facing waits for this timeout.
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 10 * 60,
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT_SECONDS", default=13 * 3600),
     "socket_connect_timeout": REDIS_CONNECT_TIMEOUT_SECONDS,
     "socket_timeout": 5,
     "max_retries": 1,
