@@ -64,15 +64,19 @@ def task_keep(*, task_name: str, args: list, error: str = "") -> None:
 
 def outbox_drain(*, limit: int = DRAIN_BATCH) -> dict:
     """Send the kept tasks, oldest first; stop at the first broker failure. Returns counts."""
-    from celery import current_app
+    from config.celery_app import app
 
+    # Outside a worker (manage.py shell, a test) the tasks modules may not be imported yet.
+    app.loader.import_default_modules()
     sent = failed = 0
     pending = list(PendingTask.objects.order_by("id")[:limit])
     for row in pending:
-        task = current_app.tasks.get(row.task_name)
+        task = app.tasks.get(row.task_name)
         if task is None:
-            logger.error("outbox: unknown task %s, dropping %s", row.task_name, row.pk)
-            PendingTask.objects.filter(pk=row.pk).delete()
+            # Kept, not dropped: a deploy that renamed a task should not lose the work silently.
+            logger.error("outbox: unknown task %s (row %s) left in the outbox", row.task_name, row.pk)
+            PendingTask.objects.filter(pk=row.pk).update(attempts=row.attempts + 1, last_error="unknown task")
+            failed += 1
             continue
         try:
             _send(task, list(row.args))
