@@ -3,6 +3,8 @@
 import logging
 from http import HTTPStatus
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent, TooManyFilesSent
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.pagination import CursorPagination
@@ -25,8 +27,26 @@ def _problem_type(exc, status_code):
     return PROBLEM_TYPE_BASE + str(code).replace("_", "-")
 
 
+class RequestTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is too large."
+    default_code = "content-too-large"
+
+
+def _client_error(exc):
+    """Django's refusals of hostile bodies (raised while DRF parses) as the API errors they are."""
+    if isinstance(exc, RequestDataTooBig):
+        return RequestTooLarge(f"The request body is over {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes.")
+    if isinstance(exc, (TooManyFieldsSent, TooManyFilesSent)):
+        return exceptions.ParseError(f"The request has more than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} fields.")
+    if isinstance(exc, SuspiciousOperation):
+        return exceptions.ParseError("The request was refused as malformed.")
+    return exc
+
+
 def problem_details_exception_handler(exc, context):
     """Answer every API error as an RFC 9457 problem details document."""
+    exc = _client_error(exc)
     response = drf_exception_handler(exc, context)
     request = context.get("request")
     if response is None:

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from .celery_app import app as celery_app
 
@@ -16,15 +18,22 @@ def _check_database():
     return {"status": "ok"}
 
 
+def _ping_redis(url):
+    # No retries: redis-py's default backs off 1 s, 2 s, 4 s, and a probe must answer in well under 1 s.
+    redis.Redis.from_url(url, socket_connect_timeout=0.4, socket_timeout=0.4, retry=Retry(NoBackoff(), 0)).ping()
+
+
 def _check_redis():
-    client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
-    client.ping()
+    _ping_redis(settings.REDIS_URL)
     return {"status": "ok"}
 
 
 def _check_celery():
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return {"status": "ok", "mode": "eager", "workers": 0}
+    if settings.CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+        # Asking workers through a broker that is down would wait for its connection retries.
+        _ping_redis(settings.CELERY_BROKER_URL)
     replies = celery_app.control.inspect(timeout=1.0).ping() or {}
     if not replies:
         raise RuntimeError("no Celery worker answered ping within 1s")

@@ -18,7 +18,7 @@ class GraphSliceAdmin(admin.ModelAdmin):
     @admin.action(description="Rebuild the selected slices")
     def rebuild(self, request, queryset):
         for author_id in queryset.values_list("author_id", flat=True):
-            services.graph_slice_retry(author_id=author_id)
+            services.graph_slice_retry(author_id=author_id, force=True)
         self.message_user(request, f"Queued {queryset.count()} rebuild(s).")
 
     def has_add_permission(self, request):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -11,6 +12,8 @@ from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
+from config.cache import cache_unavailable
+
 from .models import SLICE_FORMAT_VERSION, SliceStatus
 from .selectors import SliceState, slice_state
 from .slices import build_slice
@@ -19,6 +22,9 @@ logger = logging.getLogger(__name__)
 
 # Longer than the task's hard time limit, so a crashed worker cannot block rebuilds for good.
 BUILD_LOCK_SECONDS = 300
+# A lock older than the build task's hard time limit (graph/tasks.py, 90 s) plus a margin belongs
+# to a build that can no longer finish (its worker was killed): the next request takes it over.
+BUILD_LOCK_STALE_SECONDS = 120
 # Errors worth retrying: the database went away or a serialization conflict, not a bug.
 TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 
@@ -52,18 +58,51 @@ def build_lock_key(author_id: int) -> str:
 
 def graph_slice_request_build(*, author_id: int) -> bool:
     """Enqueue one build of the author's slice after commit; False if a build is already pending."""
-    # cache.add is an atomic SET NX on Redis: of many concurrent requests exactly one wins.
-    if not cache.add(build_lock_key(author_id), timezone.now().isoformat(), timeout=BUILD_LOCK_SECONDS):
-        return False
+    from outbox.services import task_enqueue_on_commit, task_keep
+
     from .tasks import build_graph_slice
 
-    transaction.on_commit(lambda: build_graph_slice.delay(author_id))
+    # cache.add is an atomic SET NX on Redis: of many concurrent requests exactly one wins.
+    locked = cache.add(build_lock_key(author_id), _lock_value(), timeout=BUILD_LOCK_SECONDS)
+    if cache_unavailable():
+        # Redis (lock and broker) is down: the outbox keeps one build per record for later.
+        task_keep(task_name=build_graph_slice.name, args=[author_id], error="cache unavailable")
+        return True
+    if not locked and not _take_over_stale_lock(author_id):
+        return False
+    task_enqueue_on_commit(task=build_graph_slice, args=[author_id])
     return True
 
 
-def graph_slice_retry(*, author_id: int) -> bool:
-    """Drop any stale build lock and enqueue a fresh build of the author's slice."""
-    cache.delete(build_lock_key(author_id))
+def _lock_value() -> str:
+    return timezone.now().isoformat()
+
+
+def _take_over_stale_lock(author_id: int) -> bool:
+    """Replace a lock whose build can no longer be running; True if this caller now holds it."""
+    held = cache.get(build_lock_key(author_id))
+    try:
+        taken_at = dt.datetime.fromisoformat(held) if held else None
+    except (TypeError, ValueError):
+        taken_at = None
+    if taken_at is not None and (timezone.now() - taken_at).total_seconds() < BUILD_LOCK_STALE_SECONDS:
+        return False
+    logger.warning("graph slice: taking over the stale build lock of author %s (taken at %s)", author_id, held)
+    # Not a compare-and-swap: two takers may both enqueue, and the second build finds the slice
+    # current and stops (skip_if_current), so the race costs one query, never a wrong slice.
+    cache.set(build_lock_key(author_id), _lock_value(), timeout=BUILD_LOCK_SECONDS)
+    return True
+
+
+def graph_slice_retry(*, author_id: int, force: bool = False) -> bool:
+    """Enqueue a fresh build of the author's slice unless one is already queued or running (False then).
+
+    A failed build freed its lock (graph_slice_record_failure) and a crashed one's lock goes stale,
+    so the public retry never drops a live lock: doing so let 300 posts queue 300 builds. Staff
+    (the admin action) may `force` one.
+    """
+    if force:
+        cache.delete(build_lock_key(author_id))
     return graph_slice_request_build(author_id=author_id)
 
 
@@ -71,6 +110,8 @@ def graph_slice_build(*, author_id: int, final_attempt: bool = True, skip_if_cur
     """Build and store the author's slice (returns its new revision); failures are logged and recorded on the row (transient ones re-raised unless final)."""
     from .selectors import slice_state
 
+    # The lock's age counts from the build's start, not its enqueue: a long queue is no crash.
+    cache.set(build_lock_key(author_id), _lock_value(), timeout=BUILD_LOCK_SECONDS)
     # Queued builds: a request that read "missing" just before the previous build committed may
     # have taken the freed lock and enqueued again; a build that finds a current slice is done.
     if skip_if_current:

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from config.throttling import view_rate_limited
 from researchers.models import Author
 
 from . import services
@@ -37,9 +38,16 @@ def panel(request, slug):
                                             "display_name": state.display_name})
 
 
+# The retry button is for people: a few a minute per client, anonymous or not.
+RETRY_LIMIT, RETRY_PERIOD = 6, 60
+
+
 @require_POST
 def retry(request, slug):
     """Queue a fresh build after a failure; htmx gets the stage back, plain forms the profile."""
+    limited = view_rate_limited(request, scope="graph-retry", limit=RETRY_LIMIT, period=RETRY_PERIOD)
+    if limited is not None:
+        return limited
     author = get_object_or_404(Author.objects.only("id", "slug"), slug=slug)
     services.graph_slice_retry(author_id=author.pk)
     if request.htmx:

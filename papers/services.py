@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from outbox.services import task_enqueue_on_commit
 from papers.ingest.arxiv_api import author_query, fetch_author
 from papers.ingest.harvest import METADATA_PREFIXES, harvest
 from papers.ingest.http import BACKOFF_BASE_SECONDS
@@ -123,7 +124,7 @@ def import_arxiv_enqueue(*, source: str, format: str = "auto", batch_size: int |
     with transaction.atomic():
         params = {"batch_size": batch_size} if batch_size else {}
         run = ImportRun.objects.create(source=source, format=format, params=params)
-        transaction.on_commit(lambda: import_arxiv_source_task.delay(run.id))
+        task_enqueue_on_commit(task=import_arxiv_source_task, args=[run.id])
     return run
 
 
@@ -202,7 +203,7 @@ def harvest_enqueue(*, endpoint: str, metadata_prefix: str = "arXiv", set_spec: 
     with transaction.atomic():
         run = harvest_run_start(endpoint=endpoint, metadata_prefix=metadata_prefix, set_spec=set_spec,
                                 from_date=from_date, until_date=until_date)
-        transaction.on_commit(lambda: harvest_arxiv_run_task.delay(run.pk))
+        task_enqueue_on_commit(task=harvest_arxiv_run_task, args=[run.pk])
     return run
 
 
@@ -243,7 +244,7 @@ def fetch_author_enqueue(*, name: str, endpoint: str | None = None, max_results:
     """Open the run and hand it to the ingest worker once this transaction commits."""
     with transaction.atomic():
         run = fetch_author_run_start(name=name, endpoint=endpoint, max_results=max_results)
-        transaction.on_commit(lambda: fetch_arxiv_author_run_task.delay(run.pk))
+        task_enqueue_on_commit(task=fetch_arxiv_author_run_task, args=[run.pk])
     return run
 
 

@@ -10,10 +10,10 @@ log = logging.getLogger(__name__)
 
 
 def on_identity_changed(sender, author_ids=(), kind=None, **kwargs):
+    from outbox.services import task_send_now_or_keep
+
     from .tasks import recompute_author_trust
 
+    # Sent after commit (researchers' contract); a broker outage keeps the re-score in the outbox.
     for author_id in sorted({int(a) for a in author_ids if a}):
-        try:
-            recompute_author_trust.delay(author_id)
-        except Exception:  # a broker outage must not break the claim flow; the nightly run catches up
-            log.exception("could not enqueue trust re-score of author %s after %s", author_id, kind)
+        task_send_now_or_keep(task=recompute_author_trust, args=[author_id])

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 SHARED_DIR = BASE_DIR.parent / "shared"
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "django_htmx",
+    "csp",
     "researchers",
     "papers",
     "graph",
@@ -54,6 +56,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages compressed on the fly (a 100 KB profile is ~15 KB gzipped); static files come from
     # whitenoise's precompressed copies before this runs. BREACH: Django masks the CSRF token per
@@ -68,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -225,9 +229,14 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "config.api.NewestFirstCursorPagination",
     "PAGE_SIZE": 25,
     "EXCEPTION_HANDLER": "config.api.problem_details_exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "config.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "config.throttling.AnonFixedWindowThrottle",
+        "config.throttling.UserFixedWindowThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_THROTTLE_ANON", default="120/min"),
@@ -278,3 +287,64 @@ LOGGING = {
 
 # Similar papers: the persisted ANN index (usearch) of the paper embeddings; rebuilt from the table if missing.
 EMBEDDINGS_DIR = Path(env("EMBEDDINGS_DIR", default=str(BASE_DIR / "var" / "embeddings")))
+
+# RESILIENCE: a Redis or Postgres outage degrades the site instead of failing it (issue 15).
+# A connection kept across requests is pinged before reuse, so a Postgres restart costs no 500s.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Redis answers in well under a millisecond when it is up: give up fast when it is not, and let
+# config.cache.FailSoftRedisCache degrade (rate limits open, locks unknown) instead of raising.
+REDIS_CONNECT_TIMEOUT_SECONDS = env.float("REDIS_CONNECT_TIMEOUT_SECONDS", default=0.5)
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    CACHES["default"]["BACKEND"] = "config.cache.FailSoftRedisCache"
+    CACHES["default"]["OPTIONS"] = {
+        "socket_connect_timeout": REDIS_CONNECT_TIMEOUT_SECONDS,
+        "socket_timeout": 2.0,
+    }
+# Publishing a task must not hold a web request for the broker's default 19 s of retries: one
+# quick attempt, then config.outbox keeps the task in Postgres and beat re-sends it.
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_CONNECT_TIMEOUT_SECONDS
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.1, "interval_max": 0.1}
+# Redis re-delivers an unacked message after the visibility timeout, even if it is still running:
+# sized past the longest non-resumable task (a file import, 12 h hard limit; harvests checkpoint
+# every page, so a re-delivery resumes). A worker process killed mid-task gives its message back
+# at once through task_reject_on_worker_lost, and graph builds take over stale locks after 2 min
+# (graph/services.py), so nothing user-facing waits for this timeout.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT_SECONDS", default=13 * 3600),
+    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT_SECONDS,
+    "socket_timeout": 5,
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.1,
+    "interval_max": 0.1,
+}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT_SECONDS,
+    "socket_timeout": 5,
+    "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.1, "interval_max": 0.1},
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_CONNECT_TIMEOUT_SECONDS
+CELERY_REDIS_SOCKET_TIMEOUT = 5
+INSTALLED_APPS.append("outbox")
+# Tasks whose enqueue failed (broker down) are re-sent from the outbox every minute.
+CELERY_BEAT_SCHEDULE["outbox-drain"] = {"task": "outbox.tasks.drain_outbox", "schedule": 60.0}
+
+# CONTENT SECURITY POLICY (django-csp), in every environment so the browser tests run under it.
+# Scripts come only from our own static files (or carry the per-request nonce): no inline code,
+# no eval (htmx runs with allowEval off, see base.html). Styles allow inline: Cytoscape and htmx
+# insert <style> elements, and the admin and allauth templates use style attributes.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],
+        # The graph's PNG export and Swagger UI's icons are data:/blob: images.
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}

@@ -25,5 +25,11 @@ REST_FRAMEWORK = {
 
 # Test queues live under their own Redis key prefix, so a developer's `make run` worker on the
 # same Redis never takes (and runs against the wrong database) a task sent by the test suite.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"global_keyprefix": env("CELERY_TEST_KEY_PREFIX", default="bzpeer-test:")}
-CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = CELERY_BROKER_TRANSPORT_OPTIONS
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    **CELERY_BROKER_TRANSPORT_OPTIONS,  # noqa: F405
+    "global_keyprefix": env("CELERY_TEST_KEY_PREFIX", default="bzpeer-test:"),
+}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    **CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS,  # noqa: F405
+    "global_keyprefix": CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"],
+}

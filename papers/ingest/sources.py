@@ -15,6 +15,8 @@ from typing import BinaryIO
 
 import requests
 
+from papers.ingest.limits import CountingReader, human, limit
+
 HEAD_BYTES = 64 * 1024
 _TIMEOUT = (10, 120)  # connect, read (seconds)
 
@@ -74,9 +76,17 @@ def open_source(source: str, *, on_read: Callable[[int], None] | None = None) ->
         if response.status_code != 200:
             response.close()
             raise SourceUnreadable(f"{source}: HTTP {response.status_code} {response.reason}")
+        cap = limit("IMPORT_MAX_DOWNLOAD_BYTES")
+        announced = response.headers.get("Content-Length", "")
+        if announced.isdigit() and int(announced) > cap:
+            response.close()
+            raise SourceUnreadable(f"{source}: {human(int(announced))} is over the download limit of {human(cap)} "
+                                   "(IMPORT_MAX_DOWNLOAD_BYTES)")
         # Content-Encoding gzip is undone by urllib3; a .gz body stays gzip for the parser.
         response.raw.decode_content = True
-        raw = response.raw
+        # The announced length can lie or be absent: the bytes are counted as they arrive too.
+        raw = CountingReader(response.raw, max_bytes=cap, what=f"{source}: the download",
+                             setting="IMPORT_MAX_DOWNLOAD_BYTES")
     else:
         path = Path(source).expanduser()
         if not path.exists():

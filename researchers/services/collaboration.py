@@ -1,5 +1,7 @@
 """Direct collaboration: invitations between claimed researchers, private conversations, blocks, reports."""
 
+import datetime as dt
+
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -19,6 +21,10 @@ from researchers.permissions import COLLAB_REASONS, INVITATIONS_PER_DAY, users_b
 from .errors import Conflict, NotAllowed, RateLimited, ServiceError
 
 
+# Within this, the same body again from the same sender is the same message (see message_send).
+RESUBMIT_WINDOW = dt.timedelta(minutes=2)
+
+
 def _sender_record(user, sender_author=None):
     qs = Author.objects.filter(owner_id=user.pk, verification_level__gte=2, claim_state=ClaimState.CLAIMED)
     if sender_author is not None:
@@ -28,9 +34,10 @@ def _sender_record(user, sender_author=None):
 
 def _on_commit_task(task_name, *args):
     def send():
+        from outbox.services import task_send_now_or_keep
         from researchers import tasks
 
-        getattr(tasks, task_name).delay(*args)
+        task_send_now_or_keep(task=getattr(tasks, task_name), args=args)
 
     transaction.on_commit(send)
 
@@ -123,6 +130,11 @@ def message_send(*, user, conversation, body):
     other = conversation.other_participant_id(user)
     if users_blocked_either_way(user.pk, other):
         raise NotAllowed("You can't message this researcher.")
+    # A resubmitted form (a retry after a slow or lost answer) must not post the message twice.
+    last = Message.objects.filter(conversation=conversation).order_by("-id").first()
+    if (last is not None and last.sender_id == user.pk and last.body == body
+            and timezone.now() - last.created_at < RESUBMIT_WINDOW):
+        return last
     message = Message.objects.create(conversation=conversation, sender=user, body=body)
     conversation.last_message_at = message.created_at
     conversation.save(update_fields=["last_message_at"])

@@ -10,4 +10,19 @@
     if (page) page.disabled = true; // a new filter starts again on page 1
     form.requestSubmit ? form.requestSubmit() : form.submit();
   });
+  // Handlers live here, not in on*/hx-on attributes: the Content-Security-Policy runs no inline code.
+  document.addEventListener("submit", function (event) {
+    if (event.target.matches && event.target.matches("form[data-no-submit]")) event.preventDefault();
+  });
+  // A refused follow (e.g. 429 past 100 follows an hour) shows its reason; htmx swaps only successes.
+  document.addEventListener("htmx:responseError", function (event) {
+    var form = event.detail.elt;
+    if (!form.matches || !form.matches("form[data-follow-errors]")) return;
+    var box = form.closest(".follow-control").querySelector(".follow-error");
+    if (box) box.textContent = event.detail.xhr.responseText;
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.elt;
+    if (form.matches && form.matches("form[data-reset-on-success]") && event.detail.successful) form.reset();
+  });
 })();

@@ -12,7 +12,7 @@ import zlib
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from papers.ingest.parsers.atom import parse_atom_feed
+from papers.ingest.parsers.atom import iter_atom, parse_atom_feed
 from papers.ingest.parsers.base import EMPTY_RESULT_CODES, ArxivAPIError, OAIError, SourceError
 from papers.ingest.parsers.detect import GZIP_MAGIC, detect_format
 from papers.ingest.parsers.kaggle import iter_kaggle, parse_kaggle_object
@@ -36,18 +36,17 @@ FORMATS = ("kaggle", "oai", "atom")
 
 
 def _maybe_gunzip(stream: BinaryIO) -> BinaryIO:
+    from papers.ingest.limits import CountingReader, InflateGuard
+
     buffered = stream if hasattr(stream, "peek") else io.BufferedReader(stream)
     if buffered.peek(2)[:2] == GZIP_MAGIC:
-        return gzip.GzipFile(fileobj=buffered, mode="rb")
+        compressed = CountingReader(buffered)
+        gz = gzip.GzipFile(fileobj=compressed, mode="rb")
+        return io.BufferedReader(InflateGuard(gz, compressed), buffer_size=256 * 1024)
     return buffered
 
 
-def _atom(stream: BinaryIO) -> Iterator[PaperRecord | RecordError]:
-    records, _total, _start, _per_page = parse_atom_feed(stream.read())
-    yield from records
-
-
-_ITERATORS = {"kaggle": iter_kaggle, "oai": iter_oai, "atom": _atom}
+_ITERATORS = {"kaggle": iter_kaggle, "oai": iter_oai, "atom": iter_atom}
 
 
 def iter_records(stream: BinaryIO, fmt: str) -> Iterator[PaperRecord | RecordError]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import re
 import datetime as dt
+from collections.abc import Iterator
 
 import feedparser
 from lxml import etree
@@ -153,3 +154,58 @@ def parse_atom_feed(content: bytes) -> tuple[list[PaperRecord | RecordError], in
         _int(meta.get("opensearch_startindex")),
         _int(meta.get("opensearch_itemsperpage"), len(records)),
     )
+
+
+# Entries handed to feedparser per call: big enough to amortise it, small enough to stay flat.
+_ENTRIES_PER_CHUNK = 200
+_CHUNK_HEAD = b'<feed xmlns="http://www.w3.org/2005/Atom">'
+
+
+def iter_atom(stream) -> Iterator[PaperRecord | RecordError]:
+    """Records of an Atom file, streamed: entries are cut out with iterparse and parsed a chunk at a time.
+
+    Memory stays flat however long the feed; the file is capped at IMPORT_MAX_ATOM_BYTES and one
+    entry at IMPORT_MAX_ATOM_ENTRY_BYTES. A fault in the XML raises SourceError after every
+    complete entry before it has been yielded.
+    """
+    from papers.ingest.limits import CountingReader, human, limit
+
+    counted = CountingReader(stream, max_bytes=limit("IMPORT_MAX_ATOM_BYTES"), what="the Atom feed",
+                             setting="IMPORT_MAX_ATOM_BYTES")
+    max_entry = limit("IMPORT_MAX_ATOM_ENTRY_BYTES")
+    chunk: list[bytes] = []
+
+    def flush():
+        records, _total, _start, _per_page = parse_atom_feed(_CHUNK_HEAD + b"".join(chunk) + b"</feed>")
+        chunk.clear()
+        return records
+
+    context = etree.iterparse(counted, events=("end",), tag=f"{ATOM_NS}entry", resolve_entities=False,
+                              no_network=True, remove_comments=True)
+    try:
+        for _event, entry in context:
+            data = etree.tostring(entry)
+            entry.clear()
+            while entry.getprevious() is not None:
+                del entry.getparent()[0]
+            if len(data) > max_entry:
+                yield RecordError(_entry_id(data), f"entry larger than {human(max_entry)} (IMPORT_MAX_ATOM_ENTRY_BYTES)")
+                continue
+            chunk.append(data)
+            if len(chunk) >= _ENTRIES_PER_CHUNK:
+                yield from flush()
+    except etree.XMLSyntaxError as exc:
+        if chunk:
+            yield from flush()
+        raise SourceError(f"malformed Atom feed: {exc}") from exc
+    except SourceError:
+        if chunk:
+            yield from flush()
+        raise
+    if chunk:
+        yield from flush()
+
+
+def _entry_id(data: bytes) -> str:
+    match = re.search(rb"<(?:\w+:)?id>([^<]{1,200})</", data[:4096])
+    return match.group(1).decode("utf-8", "replace") if match else "?"

@@ -80,9 +80,33 @@ def parse_kaggle_object(obj: dict) -> PaperRecord | RecordError:
     )
 
 
+def _lines(stream: BinaryIO, max_bytes: int) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, line) pairs; a line longer than `max_bytes` comes as None, skipped in bounded memory."""
+    lineno = 0
+    while True:
+        line = stream.readline(max_bytes + 1)
+        if not line:
+            return
+        lineno += 1
+        if len(line) <= max_bytes or line.endswith(b"\n"):
+            yield lineno, line
+            continue
+        while line and not line.endswith(b"\n"):
+            line = stream.readline(1024 * 1024)
+        yield lineno, None
+
+
 def iter_kaggle(stream: BinaryIO) -> Iterator[PaperRecord | RecordError]:
+    from papers.ingest.limits import human, limit
+
+    max_line = limit("IMPORT_MAX_KAGGLE_LINE_BYTES")
     seen_object = False
-    for lineno, line in enumerate(stream, start=1):
+    for lineno, line in _lines(stream, max_line):
+        if line is None:
+            if not seen_object:
+                raise SourceError(f"not a Kaggle JSON-lines snapshot: line {lineno} is longer than {human(max_line)}")
+            yield RecordError(f"line {lineno}", f"line longer than {human(max_line)} (IMPORT_MAX_KAGGLE_LINE_BYTES)")
+            continue
         if not line.strip():
             continue
         try:
