@@ -61,7 +61,7 @@ print(json.dumps({'email': users[0].email, 'conversation': convo.pk,
 COUNTS = """
 import json
 from django.db.models import Count
-from outbox.models import PendingTask
+from researchers.outbox.models import PendingTask
 from papers.models import ImportRun, Paper
 from researchers.models import Message
 run = ImportRun.objects.filter(source__endswith='%(oai)s').order_by('-id').first()
@@ -271,7 +271,7 @@ def main():
         world.stop_redis()
         fault_round("Redis down")
         world.start_redis()
-        drained = world.shell("from outbox.services import outbox_drain; import json; print(json.dumps(outbox_drain()))")
+        drained = world.shell("from researchers.outbox.services import outbox_drain; import json; print(json.dumps(outbox_drain()))")
         print(f"outbox drained after Redis came back: {drained}")
 
         world.pg_ctl("restart")

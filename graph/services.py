@@ -58,7 +58,7 @@ def build_lock_key(author_id: int) -> str:
 
 def graph_slice_request_build(*, author_id: int) -> bool:
     """Enqueue one build of the author's slice after commit; False if a build is already pending."""
-    from outbox.services import task_enqueue_on_commit, task_keep
+    from researchers.outbox.services import task_enqueue_on_commit, task_keep
 
     from .tasks import build_graph_slice
 

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from outbox.services import task_enqueue_on_commit
+from researchers.outbox.services import task_enqueue_on_commit
 from papers.ingest.arxiv_api import author_query, fetch_author
 from papers.ingest.harvest import METADATA_PREFIXES, harvest
 from papers.ingest.http import BACKOFF_BASE_SECONDS

@@ -239,3 +239,7 @@ def merge_into_largest(modeladmin, request, queryset):
 
 
 AuthorAdmin.actions = [*(AuthorAdmin.actions or []), merge_into_largest]
+
+
+# The task outbox's admin (read-only rows) lives with the outbox.
+import researchers.outbox.admin  # noqa: E402, F401

@@ -54,3 +54,7 @@ def notify_dispute_opened(self, dispute_id):
 @shared_task(bind=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5, time_limit=60, soft_time_limit=50)
 def notify_claim_reviewed(self, claim_id):
     return notifications.notify_claim_reviewed(claim_id=claim_id)
+
+
+# Beat's outbox drain lives with the outbox; imported here so the worker registers it.
+from researchers.outbox.tasks import drain_outbox  # noqa: E402, F401

@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from config import cache as fail_soft
 from config.celery_app import app as celery_app
-from outbox.models import PendingTask
-from outbox.services import outbox_drain
+from researchers.outbox.models import PendingTask
+from researchers.outbox.services import outbox_drain
 from researchers.models import Message
 from researchers.services import claims, collaboration, profile
 from tests.factories import VerifiedUserFactory, author_with_works
@@ -137,7 +137,7 @@ def test_a_message_sent_while_redis_is_down_commits_once_answers_fast_and_is_not
 
 def test_a_drain_while_redis_is_still_down_keeps_every_task(redis_down):
     from graph.tasks import build_graph_slice
-    from outbox.services import task_send_now_or_keep
+    from researchers.outbox.services import task_send_now_or_keep
 
     assert task_send_now_or_keep(task=build_graph_slice, args=[1]) is False
     assert task_send_now_or_keep(task=build_graph_slice, args=[1]) is False

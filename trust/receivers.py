@@ -10,7 +10,7 @@ log = logging.getLogger(__name__)
 
 
 def on_identity_changed(sender, author_ids=(), kind=None, **kwargs):
-    from outbox.services import task_send_now_or_keep
+    from researchers.outbox.services import task_send_now_or_keep
 
     from .tasks import recompute_author_trust
 

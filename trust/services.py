@@ -109,7 +109,7 @@ def trust_recompute_author(*, author_id: int, now=None):
 
 def trust_schedule_author_recompute(*, author_id: int) -> None:
     """Enqueue the event-driven update of one record once the current transaction commits."""
-    from outbox.services import task_enqueue_on_commit
+    from researchers.outbox.services import task_enqueue_on_commit
 
     from .tasks import recompute_author_trust
 

@@ -301,7 +301,7 @@ if CACHES["default"]["BACKEND"].endswith("RedisCache"):
         "socket_timeout": 2.0,
     }
 # Publishing a task must not hold a web request for the broker's default 19 s of retries: one
-# quick attempt, then config.outbox keeps the task in Postgres and beat re-sends it.
+# quick attempt, then researchers.outbox keeps the task in Postgres and beat re-sends it.
 CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_CONNECT_TIMEOUT_SECONDS
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.1, "interval_max": 0.1}
 # Redis re-delivers an unacked message after the visibility timeout, even if it is still running:
@@ -326,9 +326,8 @@ CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
 }
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_CONNECT_TIMEOUT_SECONDS
 CELERY_REDIS_SOCKET_TIMEOUT = 5
-INSTALLED_APPS.append("outbox")
 # Tasks whose enqueue failed (broker down) are re-sent from the outbox every minute.
-CELERY_BEAT_SCHEDULE["outbox-drain"] = {"task": "outbox.tasks.drain_outbox", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["outbox-drain"] = {"task": "researchers.outbox.tasks.drain_outbox", "schedule": 60.0}
 
 # CONTENT SECURITY POLICY (django-csp), in every environment so the browser tests run under it.
 # Scripts come only from our own static files (or carry the per-request nonce): no inline code,

@@ -27,11 +27,13 @@ from .social import (
     Report,
     ReportStatus,
 )
+# The task outbox (researchers/outbox/): importing its model here registers it with this app.
+from researchers.outbox.models import PendingTask  # noqa: E402
 
 __all__ = [
     "Author", "ClaimState", "ConstraintKind", "IdentityConstraint",
     "OWNING_STATUSES", "Claim", "ClaimEvidence", "ClaimSlot", "ClaimStatus", "Dispute", "DisputeStatus",
     "EventKind", "EvidenceKind", "IdentityEvent", "SlotDecision", "Vouch",
     "Block", "Conversation", "DigestFrequency", "DigestPreference", "Follow", "FollowRateEvent",
-    "Invitation", "InvitationStatus", "Message", "Report", "ReportStatus",
+    "Invitation", "InvitationStatus", "Message", "Report", "ReportStatus", "PendingTask",
 ]

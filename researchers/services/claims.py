@@ -88,7 +88,7 @@ def _emit(author_ids, kind):
 
 def _notify(task_name, *args):
     def send():
-        from outbox.services import task_send_now_or_keep
+        from researchers.outbox.services import task_send_now_or_keep
         from researchers import tasks
 
         task_send_now_or_keep(task=getattr(tasks, task_name), args=args)

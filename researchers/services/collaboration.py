@@ -34,7 +34,7 @@ def _sender_record(user, sender_author=None):
 
 def _on_commit_task(task_name, *args):
     def send():
-        from outbox.services import task_send_now_or_keep
+        from researchers.outbox.services import task_send_now_or_keep
         from researchers import tasks
 
         task_send_now_or_keep(task=getattr(tasks, task_name), args=args)

@@ -4,10 +4,10 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
-    initial = True
+    # The task outbox (researchers/outbox/): enqueues that failed while the broker was down.
 
     dependencies = [
+        ('researchers', '0007_identity_constraint'),
     ]
 
     operations = [

@@ -1,4 +1,8 @@
-"""Tasks whose enqueue failed (the broker was down), kept in Postgres until beat re-sends them."""
+"""Tasks whose enqueue failed (the broker was down), kept in Postgres until beat re-sends them.
+
+A model of the researchers app (registered by researchers/models/__init__.py): the bottom of the app
+dependency order, so every app may enqueue through the outbox.
+"""
 
 from django.db import models
 
