@@ -25,7 +25,7 @@ DAY = dt.date(2024, 3, 5)
 
 
 def at(day, hour=12):
-    return dt.datetime.combine(day, dt.time(hour), tzinfo=dt.timezone.utc)
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=dt.UTC)
 
 
 def vote(paper, n):
@@ -86,10 +86,10 @@ def test_bad_dates_and_parameters_are_refused_or_ignored(client):
 def test_top_sort_puts_the_most_upvoted_first_and_trending_decays_older_votes(client):
     old = PaperFactory(title="Old favourite", submitted=timezone.now() - dt.timedelta(days=5))
     fresh = PaperFactory(title="Fresh hit", submitted=timezone.now() - dt.timedelta(hours=3))
-    quiet = PaperFactory(title="Quiet", submitted=timezone.now() - dt.timedelta(hours=2))
+    PaperFactory(title="Quiet", submitted=timezone.now() - dt.timedelta(hours=2))
     vote(old, 6)
     vote(fresh, 3)
-    today = timezone.now().astimezone(dt.timezone.utc).date().isoformat()
+    today = timezone.now().astimezone(dt.UTC).date().isoformat()
     html = client.get(f"/papers/daily/{today}/?sort=trending").content.decode()
     assert html.index("Fresh hit") < html.index("Old favourite") < html.index("Quiet")
     same_day = PaperFactory(title="Same day, more votes", submitted=fresh.submitted - dt.timedelta(minutes=5))

@@ -43,7 +43,7 @@ def a_day_of_papers():
         paper = paper_with_byline(*[f"Researcher {n}-{i}" for i in range(2 + 4 * n)], title=title,
                                   arxiv_id=f"2403.0000{n + 1}", categories=["cs.LG", "cs.CL"][: 1 + n % 2],
                                   abstract="We study how far weights and activations can be binarized. " * 6,
-                                  submitted=dt.datetime.combine(DAY, dt.time(9 + n), tzinfo=dt.timezone.utc),
+                                  submitted=dt.datetime.combine(DAY, dt.time(9 + n), tzinfo=dt.UTC),
                                   has_code=n == 0, code_url="https://github.com/facebookresearch/bit" if n == 0 else "")
         PaperTopicFactory(paper=paper, topic=topic)
         papers.append(paper)

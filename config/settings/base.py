@@ -51,7 +51,6 @@ INSTALLED_APPS = [
     "papers",
     "graph",
     "trust",
-    "discovery",
 ]
 
 MIDDLEWARE = [

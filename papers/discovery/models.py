@@ -17,6 +17,9 @@ class PaperVote(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "paper"], name="papervote_user_paper_uniq")]
+
+    def __str__(self):
+        return f"user {self.user_id} upvotes paper {self.paper_id}"
         # "Which of these cards did I upvote?": WHERE user_id = ? AND paper_id IN (…) is served by the
         # unique index; the per-paper count is the maintained PaperTally, so no (paper) index is read
         # on pages; the FK's own index serves deletes of a paper.
@@ -35,6 +38,9 @@ class PaperTally(models.Model):
             models.Index(fields=["-upvotes"], name="papertally_upvotes_idx", condition=models.Q(upvotes__gt=0)),
         ]
 
+    def __str__(self):
+        return f"paper {self.paper_id}: {self.upvotes} upvotes"
+
 
 class TopicFollow(models.Model):
     """A user follows a topic: its new papers join their feed ("Your topics") and email digest."""
@@ -45,6 +51,9 @@ class TopicFollow(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "topic"], name="topicfollow_user_topic_uniq")]
+
+    def __str__(self):
+        return f"user {self.user_id} follows topic {self.topic_id}"
         # A user's followed topics (feed, digest, topic page button) use the unique (user, topic) index.
 
 
@@ -62,6 +71,9 @@ class SavedPaper(models.Model):
             models.Index(fields=["user", "-created_at"], name="savedpaper_user_recent_idx"),
         ]
 
+    def __str__(self):
+        return f"user {self.user_id} saved paper {self.paper_id}"
+
 
 class FeedToken(models.Model):
     """The secret in a user's private Atom feed address; regenerating it revokes the old address."""
@@ -69,6 +81,9 @@ class FeedToken(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feed_token")
     token = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"feed token of user {self.user_id}"
 
 
 class PaperEmbedding(models.Model):
@@ -84,6 +99,9 @@ class PaperEmbedding(models.Model):
     model = models.CharField(max_length=60)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    def __str__(self):
+        return f"embedding of paper {self.paper_id} ({self.model})"
+
 
 class SimilarPaper(models.Model):
     """A paper's precomputed nearest neighbour by meaning, with why a reader should care."""
@@ -97,4 +115,7 @@ class SimilarPaper(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["paper", "rank"], name="similarpaper_paper_rank_uniq")]
+
+    def __str__(self):
+        return f"paper {self.paper_id} ~ paper {self.neighbour_id} ({self.score:.2f})"
         # The paper page's "Similar papers": WHERE paper_id = ? ORDER BY rank uses the unique index.
