@@ -271,4 +271,6 @@ def test_unusable_searches_are_400_problems_not_server_errors(client, search):
     response = client.get(LIST, {"search": search})
     assert response.status_code == 400
     assert response["Content-Type"] == "application/problem+json"
-    assert "search" in response.json()["errors"]
+    body = response.json()
+    # A NUL byte is refused at the door (config.middleware) for every URL; a long search by the field.
+    assert "search" in body.get("errors", {}) or "NUL byte" in body["detail"]

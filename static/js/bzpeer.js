@@ -21,6 +21,14 @@
     var box = form.closest(".follow-control").querySelector(".follow-error");
     if (box) box.textContent = event.detail.xhr.responseText;
   });
+  // The same for any htmx control that names where its refusal goes (data-error-scope/-box).
+  document.addEventListener("htmx:responseError", function (event) {
+    var elt = event.detail.elt;
+    if (!elt.matches || !elt.matches("[data-error-scope][data-error-box]")) return;
+    var scope = elt.closest(elt.dataset.errorScope);
+    var box = scope && scope.querySelector(elt.dataset.errorBox);
+    if (box) box.textContent = event.detail.xhr.responseText;
+  });
   document.addEventListener("htmx:afterRequest", function (event) {
     var form = event.detail.elt;
     if (form.matches && form.matches("form[data-reset-on-success]") && event.detail.successful) form.reset();
