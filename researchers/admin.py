@@ -10,6 +10,7 @@ from .models import (
     ClaimSlot,
     Dispute,
     Follow,
+    IdentityChangeRequest,
     IdentityEvent,
     Invitation,
     Report,
@@ -26,12 +27,38 @@ class AuthorAdmin(admin.ModelAdmin):
     )
     list_filter = ("claim_state", "verification_level", "is_collaboration", "open_to_collaborate")
     search_fields = ("display_name", "slug", "name_key", "orcid", "arxiv_author_id", "name_variants")
+    # Ownership, claim state, merges and the level change only through the claims services (the
+    # actions below), which write IdentityEvents and keep the owning Claim consistent.
     readonly_fields = (
+        "owner", "claim_state", "merged_into", "verification_level",
         "works_count", "followers_count", "topics_count", "close_collaborators_count",
-        "first_year", "last_year", "verification_level", "data_changed_at", "created_at", "updated_at",
+        "first_year", "last_year", "data_changed_at", "created_at", "updated_at",
     )
-    raw_id_fields = ("owner",)
     list_select_related = ("owner",)
+    actions = ["unclaim_records", "refresh_levels"]
+
+    @admin.action(description="Unclaim (release the selected records from their owners)")
+    def unclaim_records(self, request, queryset):
+        from .models import OWNING_STATUSES
+        from .services.claims import claim_unclaim
+
+        owning = Claim.objects.filter(author__in=queryset, status__in=OWNING_STATUSES)
+        _run(self, request, owning, lambda c: claim_unclaim(actor=request.user, claim=c), "record(s) unclaimed")
+
+    @admin.action(description="Recompute the verification level from the owning claim's evidence")
+    def refresh_levels(self, request, queryset):
+        from .models import OWNING_STATUSES
+        from .services.claims import claim_evidence_refresh
+
+        owning = Claim.objects.filter(author__in=queryset, status__in=OWNING_STATUSES)
+        _run(self, request, owning, lambda c: claim_evidence_refresh(claim=c), "level(s) recomputed")
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not is_moderator(request.user):
+            for name in ("unclaim_records", "refresh_levels", "merge_into_largest"):
+                actions.pop(name, None)
+        return actions
 
 
 # ---------------------------------------------------------------- moderation (claims/follow issue)
@@ -215,9 +242,59 @@ class VouchAdmin(ModeratorOnly, admin.ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(ModeratorOnly, admin.ModelAdmin):
+    """Who invited whom and when; the message body is private to its two people, so never shown."""
+
     list_display = ("created_at", "sender_author", "recipient_author", "subject", "status")
     list_filter = ("status",)
-    raw_id_fields = ("sender", "sender_author", "recipient", "recipient_author")
+    fields = ("sender", "sender_author", "recipient", "recipient_author", "subject", "status", "created_at",
+              "responded_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(IdentityChangeRequest)
+class IdentityChangeRequestAdmin(ModeratorOnly, admin.ModelAdmin):
+    """Merges into records below L3 and splits onto existing records, waiting for a moderator."""
+
+    list_display = ("created_at", "kind", "author", "other_author", "works", "requested_by", "status")
+    list_filter = ("status", "kind")
+    ordering = ("-status", "created_at")
+    list_select_related = ("author", "other_author", "requested_by")
+    readonly_fields = ("kind", "requested_by", "author", "other_author", "authorship_ids", "status", "reviewed_by",
+                       "reviewed_at", "review_note", "created_at")
+    actions = ["approve", "reject"]
+
+    @admin.display(description="Works")
+    def works(self, obj):
+        return len(obj.authorship_ids) if obj.kind == "split" else obj.other_author.works_count
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return is_moderator(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Approve (apply the merge or split)")
+    def approve(self, request, queryset):
+        from .services.identity_requests import identity_request_approve
+
+        _run(self, request, queryset,
+             lambda r: identity_request_approve(moderator=request.user, request=r), "request(s) approved")
+
+    @admin.action(description="Reject (nothing moves)")
+    def reject(self, request, queryset):
+        from .services.identity_requests import identity_request_reject
+
+        _run(self, request, queryset,
+             lambda r: identity_request_reject(moderator=request.user, request=r), "request(s) rejected")
 
 
 admin.site.register(Follow, list_display=("created_at", "user", "author"), raw_id_fields=("user", "author"))

@@ -221,6 +221,13 @@ REST_FRAMEWORK = {
         "user": env("API_THROTTLE_USER", default="600/min"),
     },
 }
+# Client addresses: X-Forwarded-For is client-supplied, so only the hops added by proxies this
+# deployment runs are believed. 0 (no proxy) keys throttles and lockouts on the socket address;
+# behind one reverse proxy set TRUSTED_PROXY_COUNT=1. DRF and allauth read the same number.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "BZPEER API",
     "DESCRIPTION": "Researchers, papers, topics, graph slices and trust scores built from arXiv metadata.",

@@ -13,6 +13,7 @@ from .identity import (
     SlotDecision,
     Vouch,
 )
+from .requests import IdentityChangeRequest, RequestKind, RequestStatus
 from .social import (
     Block,
     Conversation,
@@ -33,4 +34,5 @@ __all__ = [
     "EventKind", "EvidenceKind", "IdentityEvent", "SlotDecision", "Vouch",
     "Block", "Conversation", "DigestFrequency", "DigestPreference", "Follow", "FollowRateEvent",
     "Invitation", "InvitationStatus", "Message", "Report", "ReportStatus",
+    "IdentityChangeRequest", "RequestKind", "RequestStatus",
 ]
