@@ -1,6 +1,6 @@
 """Receivers that keep claim evidence current when an account's emails or ORCID link change,
-release an account's records when the account is deleted, and revoke its API tokens when its
-password changes.
+release an account's records when the account is deleted, revoke its API tokens when its
+password changes, and point the Site row at SITE_URL after every migrate.
 
 They only hand over to the claims service; the rules live there.
 """
@@ -9,7 +9,7 @@ from allauth.account.signals import email_confirmed, email_removed
 from allauth.socialaccount.signals import social_account_added, social_account_removed, social_account_updated
 from django.conf import settings
 from django.db import transaction
-from django.db.models.signals import post_save, pre_delete
+from django.db.models.signals import post_migrate, post_save, pre_delete
 from django.dispatch import receiver
 
 
@@ -58,3 +58,20 @@ def on_user_saved(sender, instance, created=False, **kwargs):
         from config.api_auth import api_tokens_revoke
 
         api_tokens_revoke(user_id=instance.pk)
+
+
+@receiver(post_migrate)
+def on_post_migrate(sender, app_config=None, using="default", **kwargs):
+    # After the sites app made its example.com row (it migrates before us): allauth's mails and
+    # the notification emails name and link this host, so it follows settings.SITE_URL.
+    if app_config is None or app_config.name != "researchers":
+        return
+    from urllib.parse import urlsplit
+
+    from django.contrib.sites.models import Site
+
+    domain = urlsplit(settings.SITE_URL).netloc or settings.SITE_URL
+    Site.objects.using(using).update_or_create(
+        pk=settings.SITE_ID, defaults={"domain": domain[:100], "name": settings.SITE_NAME[:50]},
+    )
+    Site.objects.clear_cache()

@@ -117,6 +117,10 @@ STORAGES = {
 }
 
 SITE_ID = 1
+# The public address: links in emails sent outside a request (Celery) and the Site row allauth's
+# mails name ("Hello from …"); the Site row follows it at every migrate (researchers/signals.py).
+SITE_URL = env("SITE_URL", default="http://localhost:8000").rstrip("/")
+SITE_NAME = env("SITE_NAME", default="BZPEER")
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 
