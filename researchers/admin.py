@@ -1,6 +1,7 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 
-from django.contrib import messages
+from papers.ingest.keys import strip_format_chars
 
 from .models import (
     Author,
@@ -19,11 +20,18 @@ from .models import (
 from .permissions import is_moderator
 
 
+class AuthorAdminForm(forms.ModelForm):
+    def clean_display_name(self):
+        # The same normalisation as import: no invisible format characters in a name.
+        return strip_format_chars(self.cleaned_data["display_name"]).strip()
+
+
 @admin.register(Author)
 class AuthorAdmin(admin.ModelAdmin):
+    form = AuthorAdminForm
     list_display = (
         "display_name", "slug", "works_count", "followers_count", "claim_state",
-        "verification_level", "is_collaboration", "orcid",
+        "verification_level", "is_collaboration", "orcid", "look_alike",
     )
     list_filter = ("claim_state", "verification_level", "is_collaboration", "open_to_collaborate")
     search_fields = ("display_name", "slug", "name_key", "orcid", "arxiv_author_id", "name_variants")
@@ -36,6 +44,10 @@ class AuthorAdmin(admin.ModelAdmin):
     )
     list_select_related = ("owner",)
     actions = ["unclaim_records", "refresh_levels"]
+
+    @admin.display(description="Look-alike name")
+    def look_alike(self, obj):
+        return ", ".join(f"{ch} ({script.title()}, not {latin})" for ch, script, latin in obj.look_alike_letters)
 
     @admin.action(description="Unclaim (release the selected records from their owners)")
     def unclaim_records(self, request, queryset):
