@@ -58,3 +58,11 @@ def fetch_arxiv_author_run(self, run_id: int) -> dict:
         pass  # recorded on the run as failed with arXiv's message
     return {"run_id": run.pk, "state": run.state, "created": run.created, "updated": run.updated,
             "unchanged": run.unchanged, "failed": run.failed}
+
+
+@shared_task
+def mark_interrupted_imports() -> int:
+    """Beat, every 5 minutes: runs whose heartbeat went stale are marked interrupted."""
+    from papers.services import import_runs_mark_interrupted
+
+    return import_runs_mark_interrupted()

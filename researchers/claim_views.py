@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import identity_selectors as sel
-from .models import Author, Claim, ClaimStatus, IdentityEvent
+from .models import Author, Claim, ClaimStatus
 from .permissions import is_moderator, user_has_verified_email
 from .services import claims, identity_requests
 from .services.errors import Conflict, NotAllowed, ServiceError
@@ -259,7 +259,8 @@ def history(request, slug):
 @require_POST
 def history_revert(request, slug, event_id):
     author = _author(slug)
-    event = get_object_or_404(IdentityEvent, pk=event_id)
+    # Only an event in this record's own history: a URL naming one record must not revert another's.
+    event = get_object_or_404(sel.history_events(author=author), pk=event_id)
     try:
         claims.identity_event_revert(moderator=request.user, event=event, note=request.POST.get("note", ""))
     except ServiceError as exc:

@@ -198,6 +198,13 @@ CELERY_BEAT_SCHEDULE["researchers-send-due-digests"] = {
     "task": "researchers.tasks.send_due_digests",
     "schedule": crontab(minute=5),
 }
+# Imports killed without closing their run (SIGKILL, OOM) are marked interrupted once their heartbeat
+# (written every batch) is older than this (papers/services.py import_runs_mark_interrupted).
+IMPORT_HEARTBEAT_STALE_SECONDS = env.int("IMPORT_HEARTBEAT_STALE_SECONDS", default=15 * 60)
+CELERY_BEAT_SCHEDULE["papers-mark-interrupted-imports"] = {
+    "task": "papers.tasks.mark_interrupted_imports",
+    "schedule": crontab(minute="*/5"),
+}
 CELERY_BEAT_SCHEDULE["researchers-prune-follow-rate-events"] = {
     "task": "researchers.tasks.prune_follow_rate_events",
     "schedule": crontab(hour=4, minute=15),
