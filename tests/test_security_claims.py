@@ -4,15 +4,22 @@ import pytest
 from django.urls import reverse
 
 from papers.models import Authorship
-from researchers.models import Author, Claim, Follow, IdentityChangeRequest, IdentityEvent
+from researchers.models import Author, Claim, Follow, IdentityEvent
 from researchers.services import claims
 from researchers.services.errors import NotAllowed
-from researchers.services.evidence import match_email_to_affiliations, registrable_domain
-from researchers.services.identity_requests import identity_request_approve, identity_request_reject
+from researchers.services.evidence import match_email_to_affiliations
 from tests.factories import AuthorFactory, ModeratorFactory, VerifiedUserFactory, author_with_works
 from trust import services as trust_services
 
 pytestmark = pytest.mark.django_db
+
+
+def _requests():
+    """The moderation queue's model and services (imported late: this file also runs against code without them)."""
+    from researchers.models import IdentityChangeRequest
+    from researchers.services import identity_requests
+
+    return IdentityChangeRequest, identity_requests
 
 
 # ---------------------------------------------------------------- item 2: institutional email evidence
@@ -42,6 +49,8 @@ def test_a_real_cnrs_address_matching_the_affiliation_gives_l3():
 
 
 def test_registrable_domains_come_from_the_public_suffix_list_without_network():
+    from researchers.services.evidence import registrable_domain
+
     assert registrable_domain("cnrs.attacker-owned.io") == "attacker-owned.io"
     assert registrable_domain("physics.ox.ac.uk") == "ox.ac.uk"
     assert registrable_domain("co.uk") == ""
@@ -87,6 +96,7 @@ def _owner_at_l2(client, name="Nathaniel Reed", slug="nathaniel-reed"):
 
 
 def test_an_l2_owner_merging_someone_elses_unclaimed_record_only_files_a_request(client):
+    IdentityChangeRequest, identity_requests = _requests()
     user, record = _owner_at_l2(client)
     victim = author_with_works(5, display_name="Nathaniel F. Reed", slug="nathaniel-f-reed")
     response = client.post(reverse("researchers:merge", kwargs={"slug": record.slug}), {"source": victim.slug},
@@ -101,16 +111,18 @@ def test_an_l2_owner_merging_someone_elses_unclaimed_record_only_files_a_request
 
 
 def test_a_moderator_applies_or_rejects_a_queued_merge(client):
+    IdentityChangeRequest, identity_requests = _requests()
     user, record = _owner_at_l2(client)
     victim = author_with_works(3, display_name="Nathaniel F. Reed", slug="nathaniel-f-reed")
     client.post(reverse("researchers:merge", kwargs={"slug": record.slug}), {"source": victim.slug})
     moderator = ModeratorFactory()
-    identity_request_reject(moderator=moderator, request=IdentityChangeRequest.objects.get())
+    identity_requests.identity_request_reject(moderator=moderator, request=IdentityChangeRequest.objects.get())
     victim.refresh_from_db()
     assert victim.merged_into_id is None
 
     client.post(reverse("researchers:merge", kwargs={"slug": record.slug}), {"source": victim.slug})
-    identity_request_approve(moderator=moderator, request=IdentityChangeRequest.objects.get(status="pending"))
+    pending = IdentityChangeRequest.objects.get(status="pending")
+    identity_requests.identity_request_approve(moderator=moderator, request=pending)
     victim.refresh_from_db()
     assert victim.merged_into_id == record.pk
     assert IdentityEvent.objects.get(kind="merge").actor == moderator
@@ -124,6 +136,7 @@ def test_the_merge_service_itself_refuses_an_unreviewed_merge_below_l3(client):
 
 
 def test_moderators_approve_queued_requests_from_the_admin(client):
+    IdentityChangeRequest, identity_requests = _requests()
     user, record = _owner_at_l2(client)
     victim = author_with_works(2, display_name="N. Reed", slug="n-reed")
     client.post(reverse("researchers:merge", kwargs={"slug": record.slug}), {"source": victim.slug})
@@ -139,6 +152,7 @@ def test_moderators_approve_queued_requests_from_the_admin(client):
 
 
 def test_splitting_works_onto_another_existing_record_waits_for_a_moderator(client):
+    IdentityChangeRequest, identity_requests = _requests()
     user, record = _owner_at_l2(client)
     other = author_with_works(1, display_name="Someone Else", slug="someone-else")
     moved = record.authorships.order_by("id").first()
@@ -148,11 +162,12 @@ def test_splitting_works_onto_another_existing_record_waits_for_a_moderator(clie
     assert Authorship.objects.get(pk=moved.pk).author_id == record.pk
     request = IdentityChangeRequest.objects.get()
     assert (request.kind, request.authorship_ids) == ("split", [moved.pk])
-    identity_request_approve(moderator=ModeratorFactory(), request=request)
+    identity_requests.identity_request_approve(moderator=ModeratorFactory(), request=request)
     assert Authorship.objects.get(pk=moved.pk).author_id == other.pk
 
 
 def test_splitting_works_off_to_a_new_record_still_applies_at_once(client):
+    IdentityChangeRequest, identity_requests = _requests()
     user, record = _owner_at_l2(client)
     moved = record.authorships.order_by("id").first()
     client.post(reverse("researchers:split", kwargs={"slug": record.slug}), {"authorship": [moved.pk]})

@@ -2,14 +2,8 @@
 
 import pytest
 
-from papers.ingest.keys import (
-    confusable_letters,
-    display_name,
-    initials_key,
-    name_key,
-    slug_base,
-    strip_format_chars,
-)
+from papers.ingest import keys
+from papers.ingest.keys import display_name, initials_key, name_key, slug_base
 from papers.ingest.names import from_authors_parsed, from_keyname_forenames, split_author_string
 from tests.factories import AuthorFactory
 
@@ -49,19 +43,19 @@ def test_keys_and_display_names_drop_format_characters_whatever_the_caller():
 
 def test_joiners_that_shape_persian_letters_stay_in_the_display_name_but_not_the_key():
     persian = "\u0645\u06cc\u200c\u0631\u0632\u0627"  # ZWNJ between two Arabic-script letters
-    assert strip_format_chars(persian) == persian
+    assert keys.strip_format_chars(persian) == persian
     assert "\u200c" not in name_key(persian, "")
-    assert strip_format_chars(f"Ze\u200cchun") == "Zechun"  # between Latin letters it is only invisible
+    assert keys.strip_format_chars("Ze\u200cchun") == "Zechun"  # between Latin letters it is only invisible
 
 
 def test_a_greek_zeta_keeps_its_own_key_but_is_flagged_as_a_look_alike():
     latin = split_author_string("Zechun Liu")[0]
     greek = split_author_string("\u0396echun Liu")[0]
     assert name_key(greek.keyname, greek.forenames) != name_key(latin.keyname, latin.forenames)
-    assert confusable_letters("\u0396echun Liu") == [("\u0396", "GREEK", "Z")]
-    assert confusable_letters("Zechun Liu") == []
-    assert confusable_letters("Ζήνων Παπαδόπουλος") == []  # a Greek name in Greek is no look-alike
-    assert confusable_letters("Jürgen Müller") == []
+    assert keys.confusable_letters("\u0396echun Liu") == [("\u0396", "GREEK", "Z")]
+    assert keys.confusable_letters("Zechun Liu") == []
+    assert keys.confusable_letters("Ζήνων Παπαδόπουλος") == []  # a Greek name in Greek is no look-alike
+    assert keys.confusable_letters("Jürgen Müller") == []
 
 
 @pytest.mark.django_db

@@ -8,11 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config import health
+from papers import services as papers_services
+from papers import tasks as papers_tasks
 from papers.ingest.loader import load_records
 from papers.ingest.records import PaperRecord, VersionInfo
 from papers.models import ImportRun, ImportState
-from papers.services import import_run_finish, import_run_resume, import_run_start, import_runs_mark_interrupted
-from papers.tasks import mark_interrupted_imports
+from papers.services import import_run_finish, import_run_resume, import_run_start
 from researchers.models import IdentityEvent
 from researchers.services import claims
 from tests.factories import ModeratorFactory, VerifiedUserFactory, author_with_works
@@ -53,7 +54,7 @@ def test_a_run_whose_heartbeat_went_stale_is_marked_interrupted_with_the_resume_
     _age(harvest, 3600)
     _age(alive, 60)
 
-    assert mark_interrupted_imports() == 2
+    assert papers_tasks.mark_interrupted_imports() == 2
 
     killed.refresh_from_db(), alive.refresh_from_db(), harvest.refresh_from_db()
     assert (killed.state, harvest.state, alive.state) == ("interrupted", "interrupted", "running")
@@ -67,7 +68,7 @@ def test_finished_runs_are_never_marked_interrupted(settings):
     settings.IMPORT_HEARTBEAT_STALE_SECONDS = 600
     run = import_run_finish(run=import_run_start(source="/data/x.json", format="kaggle"))
     _age(run, 99999)
-    assert import_runs_mark_interrupted() == 0
+    assert papers_services.import_runs_mark_interrupted() == 0
     run.refresh_from_db()
     assert run.state == ImportState.SUCCEEDED
 
@@ -76,7 +77,7 @@ def test_an_interrupted_run_resumes_running_with_a_fresh_heartbeat(settings):
     settings.IMPORT_HEARTBEAT_STALE_SECONDS = 600
     run = import_run_start(source="/data/x.json", format="kaggle")
     _age(run, 601)
-    import_runs_mark_interrupted()
+    papers_services.import_runs_mark_interrupted()
     run.refresh_from_db()
     import_run_resume(run=run)
     run.refresh_from_db()

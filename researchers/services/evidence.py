@@ -1,8 +1,8 @@
 """Evidence gathering: what the claimant's account and the record say, and the level it supports.
 
 Levels: L2 a verified email; L3 ORCID through OAuth matching the record, an email whose
-registrable domain belongs to a known institution named in an affiliation on the claimed papers, or two L3+ coauthors vouching; L4 a moderator's
-approval. Claimant-supplied statements and links are kept for moderators and worth no level.
+registrable domain belongs to a known institution named in an affiliation on the claimed papers,
+or two L3+ coauthors vouching; L4 a moderator's approval. Claimant-supplied statements and links are kept for moderators and worth no level.
 """
 
 import re
