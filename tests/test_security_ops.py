@@ -19,7 +19,7 @@ from researchers.services import claims
 from tests.factories import ModeratorFactory, VerifiedUserFactory, author_with_works
 
 pytestmark = pytest.mark.django_db
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def _record(arxiv_id):

@@ -840,7 +840,7 @@ class BatchLoader:
         run.failed += stats.failed
         run.authors_created += stats.authors_created
         # The heartbeat rides on the progress write: a stale one means the process died (issue 15).
-        run.heartbeat_at = dt.datetime.now(dt.timezone.utc)
+        run.heartbeat_at = dt.datetime.now(dt.UTC)
         fields = ["seen", "created", "updated", "unchanged", "failed", "authors_created", "heartbeat_at"]
         if stats.errors:
             run.errors = [*run.errors, *stats.errors][:ERRORS_CAP]

@@ -103,12 +103,12 @@ class Author(models.Model):
     def __str__(self):
         return self.display_name
 
+    def get_absolute_url(self):
+        return reverse("researchers:profile", kwargs={"slug": self.slug})
+
     @cached_property
     def look_alike_letters(self):
         """Letters from another script that make this name look like a different one (issue 15)."""
         from papers.ingest.keys import confusable_letters
 
         return confusable_letters(self.display_name)
-
-    def get_absolute_url(self):
-        return reverse("researchers:profile", kwargs={"slug": self.slug})
