@@ -214,3 +214,19 @@ def test_the_appeal_page_refuses_a_second_appeal_with_a_clear_message(client):
     posted = client.post(url, {"statement": "Please, again", "links": "https://c.org/x"})
     assert posted.status_code == 403
     assert Claim.objects.filter(author=author, user=user).count() == 2
+
+
+def test_levels_granted_under_the_old_domain_rule_are_rejudged_by_the_refresh_command():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    author = author_with_works(2, affiliation="CNRS")
+    claim = claims.claim_submit(user=VerifiedUserFactory(email="mallory@cnrs.attacker-owned.io"), author=author)
+    Claim.objects.filter(pk=claim.pk).update(level=3)
+    Author.objects.filter(pk=author.pk).update(verification_level=3)  # as the old matcher left it
+    out = StringIO()
+    call_command("refresh_claim_evidence", stdout=out)
+    assert "1 changed level" in out.getvalue()
+    author.refresh_from_db()
+    assert author.verification_level == 2
