@@ -6,7 +6,7 @@ from django.urls import reverse
 from papers.models import Authorship
 from researchers.models import Author, Claim, Follow, IdentityEvent
 from researchers.services import claims
-from researchers.services.errors import NotAllowed
+from researchers.services.errors import Conflict, NotAllowed
 from researchers.services.evidence import match_email_to_affiliations
 from tests.factories import AuthorFactory, ModeratorFactory, VerifiedUserFactory, author_with_works
 from trust import services as trust_services
@@ -230,3 +230,16 @@ def test_levels_granted_under_the_old_domain_rule_are_rejudged_by_the_refresh_co
     assert "1 changed level" in out.getvalue()
     author.refresh_from_db()
     assert author.verification_level == 2
+
+
+def test_a_queued_merge_is_not_applied_once_the_other_record_has_a_new_owner(client):
+    IdentityChangeRequest, identity_requests = _requests()
+    user, record = _owner_at_l2(client)
+    victim = author_with_works(2, display_name="N. Reed", slug="n-reed")
+    client.post(reverse("researchers:merge", kwargs={"slug": record.slug}), {"source": victim.slug})
+    claims.claim_submit(user=VerifiedUserFactory(), author=victim)
+    with pytest.raises(Conflict, match="changed owner"):
+        identity_requests.identity_request_approve(moderator=ModeratorFactory(),
+                                                   request=IdentityChangeRequest.objects.get())
+    victim.refresh_from_db()
+    assert victim.merged_into_id is None

@@ -112,6 +112,10 @@ def identity_request_approve(*, moderator, request: IdentityChangeRequest, note:
     request = IdentityChangeRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != RequestStatus.PENDING:
         raise Conflict("This request was already reviewed.")
+    # Judged on today's owners: a record claimed by someone else since the request is not the requester's to take.
+    author, other = Author.objects.get(pk=request.author_id), Author.objects.get(pk=request.other_author_id)
+    if author.owner_id != request.requested_by_id or other.owner_id not in (None, request.requested_by_id):
+        raise Conflict("One of these records changed owner since the request; reject it instead.")
     if request.kind == RequestKind.MERGE:
         author_merge(actor=moderator, source=request.other_author, target=request.author)
     else:
