@@ -25,6 +25,7 @@ def home(request):
     return render(request, "me/home.html", {
         "records": sel.owned_records(user=request.user),
         "claims": sel.my_claims(user=request.user)[:50],
+        "identity_requests": sel.my_identity_requests(user=request.user)[:50],
     })
 
 

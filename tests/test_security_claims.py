@@ -243,3 +243,19 @@ def test_a_queued_merge_is_not_applied_once_the_other_record_has_a_new_owner(cli
                                                    request=IdentityChangeRequest.objects.get())
     victim.refresh_from_db()
     assert victim.merged_into_id is None
+
+
+def test_the_requester_sees_the_pending_merge_on_my_records(client):
+    user, record = _owner_at_l2(client)
+    victim = author_with_works(2, display_name="N. Reed", slug="n-reed")
+    client.post(reverse("researchers:merge", kwargs={"slug": record.slug}), {"source": victim.slug})
+    html = client.get(reverse("me:home")).content.decode()
+    assert "data-identity-requests" in html and "Merge <a" in html and "Awaiting review" in html
+
+
+def test_my_records_offers_no_appeal_of_a_rejected_appeal(client):
+    user, author = VerifiedUserFactory(), author_with_works(2)
+    _rejected_appeal(user, author)
+    client.force_login(user)
+    html = client.get(reverse("me:home")).content.decode()
+    assert "Appeal with new evidence" not in html
