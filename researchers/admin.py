@@ -246,10 +246,26 @@ class ReportAdmin(ModeratorOnly, admin.ModelAdmin):
         return is_moderator(request.user)
 
 
+class ReadOnly:
+    """Endorsements feed claim levels and trust: only the site's services create or change them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Vouch)
-class VouchAdmin(ModeratorOnly, admin.ModelAdmin):
+class VouchAdmin(ReadOnly, ModeratorOnly, admin.ModelAdmin):
     list_display = ("created_at", "author", "voucher_author", "voucher")
     raw_id_fields = ("author", "voucher", "voucher_author", "claim")
+
+
+@admin.register(Follow)
+class FollowAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ("created_at", "user", "author")
+    raw_id_fields = ("user", "author")
 
 
 @admin.register(Invitation)
@@ -309,7 +325,6 @@ class IdentityChangeRequestAdmin(ModeratorOnly, admin.ModelAdmin):
              lambda r: identity_request_reject(moderator=request.user, request=r), "request(s) rejected")
 
 
-admin.site.register(Follow, list_display=("created_at", "user", "author"), raw_id_fields=("user", "author"))
 admin.site.register(Block, list_display=("created_at", "blocker", "blocked"), raw_id_fields=("blocker", "blocked"))
 
 

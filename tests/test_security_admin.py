@@ -114,3 +114,13 @@ def test_a_non_numeric_invitation_id_is_a_404_not_a_500(client):
     client.force_login(VerifiedUserFactory())
     assert client.get(reverse("me:report", kwargs={"user_id": alice.pk}) + "?invitation=abc").status_code == 404
 
+
+
+def test_staff_cannot_forge_follows_or_vouches_in_the_admin(client):
+    staff = UserFactory(is_staff=True)
+    staff.user_permissions.add(*Permission.objects.filter(
+        content_type__app_label="researchers",
+        codename__in=["add_follow", "change_follow", "view_follow", "add_vouch", "change_vouch", "view_vouch"]))
+    client.force_login(staff)
+    assert client.get(reverse("admin:researchers_follow_add")).status_code == 403
+    assert client.get(reverse("admin:researchers_vouch_add")).status_code == 403
