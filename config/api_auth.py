@@ -1,11 +1,13 @@
 """API tokens: trade an email and password for a `Authorization: Token …` credential."""
 
+from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
-from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.authtoken.models import Token
-from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
+from rest_framework.exceptions import AuthenticationFailed, PermissionDenied, Throttled
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
@@ -55,6 +57,8 @@ class TokenObtainView(APIView):
             200: TokenOutputSerializer,
             401: OpenApiResponse(description="Wrong email or password."),
             403: OpenApiResponse(description="The email address is not confirmed yet."),
+            429: OpenApiResponse(description="Too many attempts: this client, or this account after "
+                                             "failed logins here or on the login form, must wait."),
         },
         auth=[],
     )
@@ -62,8 +66,13 @@ class TokenObtainView(APIView):
         data = TokenInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         email, password = data.validated_data["email"], data.validated_data["password"]
-        # allauth's backend resolves the email (any of the account's addresses) like the login form does.
-        user = authenticate(request, email=email, password=password)
+        # The login form's own path (allauth's adapter): it resolves any of the account's addresses and
+        # counts failures per account in allauth's "login_failed" rate limit, so a lockout earned on
+        # the form holds here and failures here count towards the form's lockout.
+        try:
+            user = get_adapter(request._request).authenticate(request._request, email=email, password=password)
+        except ValidationError as exc:
+            raise Throttled(detail=" ".join(exc.messages)) from exc
         if user is None or not user.is_active:
             raise AuthenticationFailed("Wrong email or password.")
         # Mandatory verification applies to programs as to the login form.
@@ -71,3 +80,11 @@ class TokenObtainView(APIView):
             raise PermissionDenied("Confirm your email address first: follow the link we emailed you.")
         token, _ = Token.objects.get_or_create(user=user)
         return Response(TokenOutputSerializer({"token": token.key}).data)
+
+
+
+@transaction.atomic
+def api_tokens_revoke(*, user_id: int) -> int:
+    """Delete every API token of the account (after a password change or reset); returns how many."""
+    deleted, _ = Token.objects.filter(user_id=user_id).delete()
+    return deleted

@@ -126,7 +126,7 @@ class ImportRunAdmin(admin.ModelAdmin):
     search_fields = ("source", "message")
     date_hierarchy = "created_at"
     readonly_fields = ("seen", "created", "updated", "unchanged", "failed", "authors_created", "errors_pretty",
-                       "checkpoint", "started_at", "finished_at", "created_at", "progress_bar")
+                       "checkpoint", "started_at", "finished_at", "created_at", "heartbeat_at", "progress_bar")
     exclude = ("errors",)
 
     @admin.display(description="source", ordering="source")
@@ -136,6 +136,10 @@ class ImportRunAdmin(admin.ModelAdmin):
     @admin.display(description="progress")
     def progress_bar(self, obj):
         percent = obj.progress_percent
+        if obj.state == ImportState.INTERRUPTED or obj.heartbeat_is_stale:
+            # Killed without closing its run (the beat task marks it within minutes): say how to go on.
+            return format_html('<span title="{}">interrupted at {} · resume with <code>{}</code></span>',
+                               obj.message[:200], obj.seen, obj.resume_command)
         if percent is None:
             if obj.state == ImportState.RUNNING:
                 # Total unknown (a stream or a harvest): an indeterminate bar plus the count so far.

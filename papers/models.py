@@ -3,6 +3,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 
 class Paper(models.Model):
@@ -245,12 +246,14 @@ class ImportState(models.TextChoices):
     SUCCEEDED = "succeeded", "Succeeded"
     PARTIAL = "partial", "Finished with failed records"
     FAILED = "failed", "Failed"
+    # Its process died (SIGKILL, OOM, a lost machine) without closing it: the heartbeat went stale.
+    INTERRUPTED = "interrupted", "Interrupted"
 
 
 class ImportRun(models.Model):
     source = models.TextField(help_text="File path, URL or OAI endpoint")
     format = models.CharField(max_length=20, help_text="kaggle, oai-arXiv, oai-arXivRaw, oai-oai_dc or atom")
-    state = models.CharField(max_length=10, choices=ImportState.choices, default=ImportState.PENDING)
+    state = models.CharField(max_length=12, choices=ImportState.choices, default=ImportState.PENDING)
     params = models.JSONField(default=dict, blank=True)
 
     seen = models.PositiveIntegerField(default=0)
@@ -269,6 +272,9 @@ class ImportRun(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Written with every committed batch: a running run whose heartbeat is older than
+    # IMPORT_HEARTBEAT_STALE_SECONDS lost its process (papers.services.import_runs_mark_interrupted).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -279,6 +285,27 @@ class ImportRun(models.Model):
 
     def __str__(self):
         return f"ImportRun #{self.pk} {self.format} {self.state}"
+
+    @property
+    def heartbeat_is_stale(self):
+        """Running, but silent for longer than IMPORT_HEARTBEAT_STALE_SECONDS: its process is gone."""
+        from django.conf import settings
+
+        last = self.heartbeat_at or self.started_at
+        return (self.state == ImportState.RUNNING and last is not None
+                and (timezone.now() - last).total_seconds() > settings.IMPORT_HEARTBEAT_STALE_SECONDS)
+
+    @property
+    def resume_command(self):
+        """The command that continues this run (a harvest from its checkpoint; a file rerun is idempotent)."""
+        import shlex
+
+        if (self.params or {}).get("via") == "harvest":
+            return f"python manage.py harvest_arxiv --resume {self.pk}"
+        fmt = "oai" if self.format.startswith("oai") else self.format if self.format in ("kaggle", "atom") else "auto"
+        batch = (self.params or {}).get("batch_size")
+        return "python manage.py import_arxiv " + shlex.quote(self.source) + (
+            f" --format {fmt}" if fmt != "auto" else "") + (f" --batch-size {int(batch)}" if batch else "")
 
     @property
     def progress_percent(self):

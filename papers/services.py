@@ -29,8 +29,10 @@ __all__ = [
 @transaction.atomic
 def import_run_start(*, source: str, format: str, params: dict | None = None) -> ImportRun:
     """Create a running ImportRun for one source (file, URL, OAI endpoint or API query)."""
+    now = timezone.now()
     return ImportRun.objects.create(
-        source=source, format=format, params=params or {}, state=ImportState.RUNNING, started_at=timezone.now()
+        source=source, format=format, params=params or {}, state=ImportState.RUNNING, started_at=now,
+        heartbeat_at=now,
     )
 
 
@@ -44,12 +46,40 @@ def import_run_checkpoint(*, run: ImportRun, checkpoint: str) -> None:
 @transaction.atomic
 def import_run_resume(*, run: ImportRun) -> ImportRun:
     """Reopen a failed or interrupted run so it continues from its checkpoint."""
-    if run.state != ImportState.RUNNING:
+    if run.state != ImportState.RUNNING or run.heartbeat_is_stale:
         run.state = ImportState.RUNNING
         run.message = ""
         run.finished_at = None
-        run.save(update_fields=["state", "message", "finished_at"])
+        run.heartbeat_at = timezone.now()
+        run.save(update_fields=["state", "message", "finished_at", "heartbeat_at"])
     return run
+
+
+@transaction.atomic
+def import_runs_mark_interrupted(*, now=None) -> int:
+    """Mark running runs whose heartbeat is stale as interrupted, with the command that resumes them.
+
+    A SIGKILLed import never reaches import_run_finish; without this it would say "running" forever.
+    Returns how many runs were marked.
+    """
+    from django.conf import settings
+    from django.db.models import Q
+
+    now = now or timezone.now()
+    cutoff = now - timezone.timedelta(seconds=settings.IMPORT_HEARTBEAT_STALE_SECONDS)
+    stale = list(
+        ImportRun.objects.select_for_update(skip_locked=True)
+        .filter(Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff),
+                state=ImportState.RUNNING)
+    )
+    for run in stale:
+        last = run.heartbeat_at or run.started_at
+        run.state = ImportState.INTERRUPTED
+        run.finished_at = now
+        run.message = (f"Interrupted: no progress since {last:%Y-%m-%d %H:%M:%S} UTC (the import process "
+                       f"was killed or lost). Resume with: {run.resume_command}")
+        run.save(update_fields=["state", "finished_at", "message"])
+    return len(stale)
 
 
 @transaction.atomic

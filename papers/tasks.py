@@ -75,3 +75,11 @@ def enrich_citations_run(self, run_id: int) -> dict:
     except CitationSourceError:
         pass  # recorded on the run as failed with the source's message
     return {"run_id": run.pk, "state": run.state, "seen": run.seen, "created": run.created, "updated": run.updated}
+
+
+@shared_task
+def mark_interrupted_imports() -> int:
+    """Beat, every 5 minutes: runs whose heartbeat went stale are marked interrupted."""
+    from papers.services import import_runs_mark_interrupted
+
+    return import_runs_mark_interrupted()

@@ -1,6 +1,7 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 
-from django.contrib import messages
+from papers.ingest.keys import strip_format_chars
 
 from .models import (
     Author,
@@ -10,6 +11,7 @@ from .models import (
     ClaimSlot,
     Dispute,
     Follow,
+    IdentityChangeRequest,
     IdentityEvent,
     Invitation,
     Report,
@@ -18,20 +20,57 @@ from .models import (
 from .permissions import is_moderator
 
 
+class AuthorAdminForm(forms.ModelForm):
+    def clean_display_name(self):
+        # The same normalisation as import: no invisible format characters in a name.
+        return strip_format_chars(self.cleaned_data["display_name"]).strip()
+
+
 @admin.register(Author)
 class AuthorAdmin(admin.ModelAdmin):
+    form = AuthorAdminForm
     list_display = (
         "display_name", "slug", "works_count", "followers_count", "claim_state",
-        "verification_level", "is_collaboration", "orcid",
+        "verification_level", "is_collaboration", "orcid", "look_alike",
     )
     list_filter = ("claim_state", "verification_level", "is_collaboration", "open_to_collaborate")
     search_fields = ("display_name", "slug", "name_key", "orcid", "arxiv_author_id", "name_variants")
+    # Ownership, claim state, merges and the level change only through the claims services (the
+    # actions below), which write IdentityEvents and keep the owning Claim consistent.
     readonly_fields = (
+        "owner", "claim_state", "merged_into", "verification_level",
         "works_count", "followers_count", "topics_count", "close_collaborators_count",
-        "first_year", "last_year", "verification_level", "data_changed_at", "created_at", "updated_at",
+        "first_year", "last_year", "data_changed_at", "created_at", "updated_at",
     )
-    raw_id_fields = ("owner",)
     list_select_related = ("owner",)
+    actions = ["unclaim_records", "refresh_levels"]
+
+    @admin.display(description="Look-alike name")
+    def look_alike(self, obj):
+        return ", ".join(f"{ch} ({script.title()}, not {latin})" for ch, script, latin in obj.look_alike_letters)
+
+    @admin.action(description="Unclaim (release the selected records from their owners)")
+    def unclaim_records(self, request, queryset):
+        from .models import OWNING_STATUSES
+        from .services.claims import claim_unclaim
+
+        owning = Claim.objects.filter(author__in=queryset, status__in=OWNING_STATUSES)
+        _run(self, request, owning, lambda c: claim_unclaim(actor=request.user, claim=c), "record(s) unclaimed")
+
+    @admin.action(description="Recompute the verification level from the owning claim's evidence")
+    def refresh_levels(self, request, queryset):
+        from .models import OWNING_STATUSES
+        from .services.claims import claim_evidence_refresh
+
+        owning = Claim.objects.filter(author__in=queryset, status__in=OWNING_STATUSES)
+        _run(self, request, owning, lambda c: claim_evidence_refresh(claim=c), "level(s) recomputed")
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not is_moderator(request.user):
+            for name in ("unclaim_records", "refresh_levels", "merge_into_largest"):
+                actions.pop(name, None)
+        return actions
 
 
 # ---------------------------------------------------------------- moderation (claims/follow issue)
@@ -207,20 +246,85 @@ class ReportAdmin(ModeratorOnly, admin.ModelAdmin):
         return is_moderator(request.user)
 
 
+class ReadOnly:
+    """Endorsements feed claim levels and trust: only the site's services create or change them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Vouch)
-class VouchAdmin(ModeratorOnly, admin.ModelAdmin):
+class VouchAdmin(ReadOnly, ModeratorOnly, admin.ModelAdmin):
     list_display = ("created_at", "author", "voucher_author", "voucher")
     raw_id_fields = ("author", "voucher", "voucher_author", "claim")
 
 
+@admin.register(Follow)
+class FollowAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ("created_at", "user", "author")
+    raw_id_fields = ("user", "author")
+
+
 @admin.register(Invitation)
 class InvitationAdmin(ModeratorOnly, admin.ModelAdmin):
+    """Who invited whom and when; the message body is private to its two people, so never shown."""
+
     list_display = ("created_at", "sender_author", "recipient_author", "subject", "status")
     list_filter = ("status",)
-    raw_id_fields = ("sender", "sender_author", "recipient", "recipient_author")
+    fields = ("sender", "sender_author", "recipient", "recipient_author", "subject", "status", "created_at",
+              "responded_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
-admin.site.register(Follow, list_display=("created_at", "user", "author"), raw_id_fields=("user", "author"))
+@admin.register(IdentityChangeRequest)
+class IdentityChangeRequestAdmin(ModeratorOnly, admin.ModelAdmin):
+    """Merges into records below L3 and splits onto existing records, waiting for a moderator."""
+
+    list_display = ("created_at", "kind", "author", "other_author", "works", "requested_by", "status")
+    list_filter = ("status", "kind")
+    ordering = ("-status", "created_at")
+    list_select_related = ("author", "other_author", "requested_by")
+    readonly_fields = ("kind", "requested_by", "author", "other_author", "authorship_ids", "status", "reviewed_by",
+                       "reviewed_at", "review_note", "created_at")
+    actions = ["approve", "reject"]
+
+    @admin.display(description="Works")
+    def works(self, obj):
+        return len(obj.authorship_ids) if obj.kind == "split" else obj.other_author.works_count
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return is_moderator(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Approve (apply the merge or split)")
+    def approve(self, request, queryset):
+        from .services.identity_requests import identity_request_approve
+
+        _run(self, request, queryset,
+             lambda r: identity_request_approve(moderator=request.user, request=r), "request(s) approved")
+
+    @admin.action(description="Reject (nothing moves)")
+    def reject(self, request, queryset):
+        from .services.identity_requests import identity_request_reject
+
+        _run(self, request, queryset,
+             lambda r: identity_request_reject(moderator=request.user, request=r), "request(s) rejected")
+
+
 admin.site.register(Block, list_display=("created_at", "blocker", "blocked"), raw_id_fields=("blocker", "blocked"))
 
 

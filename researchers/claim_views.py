@@ -9,14 +9,15 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import identity_selectors as sel
-from .models import OWNING_STATUSES, Author, Claim, ClaimStatus, IdentityEvent
+from .models import OWNING_STATUSES, Author, Claim, ClaimStatus
 from .permissions import is_moderator, user_has_verified_email
-from .services import claims
+from .services import claims, identity_requests
 from .services.errors import Conflict, NotAllowed, ServiceError
 from .services.evidence import derive_evidence
 from .view_utils import author_or_404, login_required_message, refused, safe_back
 
 LOGIN_TO_CLAIM = "Log in to claim this record."
+APPEAL_OF_APPEAL = claims.APPEAL_OF_APPEAL
 SESSION_KEY = "claim_wizard:{pk}"
 
 
@@ -164,8 +165,12 @@ def claim_review(request, slug):
 def claim_appeal(request, slug):
     """A rejected claimant appeals once, with new evidence."""
     author = author_or_404(slug)
-    claim = (Claim.objects.filter(author=author, user=request.user, status=ClaimStatus.REJECTED, appeal__isnull=True)
-             .order_by("-created_at").first())
+    latest = (Claim.objects.filter(author=author, user=request.user, status=ClaimStatus.REJECTED)
+              .order_by("-created_at", "-id").first())
+    if latest is not None and latest.appeal_of_id is not None:
+        # The rejected claim is itself an appeal: each rejection is appealed once, not an appeal's.
+        return refused(request, NotAllowed(APPEAL_OF_APPEAL), back=author.get_absolute_url())
+    claim = latest if latest is not None and not Claim.objects.filter(appeal_of=latest).exists() else None
     if claim is None:
         messages.info(request, "You have no rejected claim on this record to appeal.")
         return redirect(author)
@@ -226,10 +231,15 @@ def split(request, slug):
         return refused(request, ServiceError(f"No record has the address '{target_slug}'."),
                        back=safe_back(request, author.get_absolute_url()))
     try:
-        new = claims.authorships_split(actor=request.user, author=author, authorship_ids=ids, target=target)
+        new, queued = identity_requests.authorships_split_or_request(
+            actor=request.user, author=author, authorship_ids=ids, target=target)
     except ServiceError as exc:
         return refused(request, exc, back=safe_back(request, author.get_absolute_url()))
-    messages.success(request, f"{len(ids)} work(s) moved to {new.display_name} ({new.slug}).")
+    if queued is not None:
+        messages.info(request, f"Moving {len(ids)} work(s) to {target.display_name} ({target.slug}) needs a "
+                               "moderator's review; they stay here until then.")
+    else:
+        messages.success(request, f"{len(ids)} work(s) moved to {new.display_name} ({new.slug}).")
     return redirect(safe_back(request, author.get_absolute_url()))
 
 
@@ -247,7 +257,8 @@ def history(request, slug):
 @require_POST
 def history_revert(request, slug, event_id):
     author = author_or_404(slug)
-    event = get_object_or_404(IdentityEvent, pk=event_id)
+    # Only an event in this record's own history: a URL naming one record must not revert another's.
+    event = get_object_or_404(sel.history_events(author=author), pk=event_id)
     try:
         claims.identity_event_revert(moderator=request.user, event=event, note=request.POST.get("note", ""))
     except ServiceError as exc:
@@ -267,8 +278,12 @@ def merge(request, slug):
     if source is None:
         return refused(request, ServiceError(f"No record has the address '{source_slug}'."), back=back)
     try:
-        claims.author_merge(actor=request.user, source=source, target=target)
+        queued = identity_requests.author_merge_or_request(actor=request.user, source=source, target=target)
     except ServiceError as exc:
         return refused(request, exc, back=back)
-    messages.success(request, f"{source.display_name} ({source.slug}) was merged into this record.")
+    if queued is not None:
+        messages.info(request, f"Merging {source.display_name} ({source.slug}) into a record below L3 needs a "
+                               "moderator's review; your request is in their queue.")
+    else:
+        messages.success(request, f"{source.display_name} ({source.slug}) was merged into this record.")
     return redirect(target)

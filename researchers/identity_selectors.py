@@ -188,6 +188,14 @@ def my_claims(*, user):
             .order_by("-created_at"))
 
 
+def my_identity_requests(*, user):
+    """The merges and splits the user asked for, newest first (issue 15: they wait for a moderator)."""
+    from .models import IdentityChangeRequest
+
+    return (IdentityChangeRequest.objects.filter(requested_by=user)
+            .select_related("author", "other_author").order_by("-created_at", "-id"))
+
+
 def pending_inbox(*, user):
     return (Authorship.objects.filter(author__owner=user, attribution="pending")
             .select_related("paper", "author").order_by("author_id", "-paper__submitted"))

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,6 +25,7 @@ def home(request):
     return render(request, "me/home.html", {
         "records": sel.owned_records(user=request.user),
         "claims": sel.my_claims(user=request.user)[:50],
+        "identity_requests": sel.my_identity_requests(user=request.user)[:50],
     })
 
 
@@ -254,10 +256,18 @@ def unblock(request, user_id):
 @require_http_methods(["GET", "POST"])
 def report(request, user_id):
     reported = get_object_or_404(get_user_model(), pk=user_id)
-    invitation = Invitation.objects.filter(pk=request.GET.get("invitation") or request.POST.get("invitation")).first() \
-        if (request.GET.get("invitation") or request.POST.get("invitation")) else None
-    message = Message.objects.filter(pk=request.GET.get("message") or request.POST.get("message")).first() \
-        if (request.GET.get("message") or request.POST.get("message")) else None
+    invitation_id = request.GET.get("invitation") or request.POST.get("invitation")
+    message_id = request.GET.get("message") or request.POST.get("message")
+    if not all(str(v).isdigit() for v in (invitation_id, message_id) if v):
+        raise Http404("No such invitation or message.")
+    # Only an invitation or message the viewer sent or received may be shown (or reported) here.
+    invitation = get_object_or_404(
+        Invitation.objects.filter(Q(sender=request.user) | Q(recipient=request.user)), pk=invitation_id,
+    ) if invitation_id else None
+    message = get_object_or_404(
+        Message.objects.filter(Q(conversation__initiator=request.user) | Q(conversation__recipient=request.user)),
+        pk=message_id,
+    ) if message_id else None
     error = None
     if request.method == "POST":
         try:

@@ -108,7 +108,7 @@ def test_claimed_record_says_who_claimed_it_and_disputed_record_says_under_revie
     owner = UserFactory(first_name="Zechun", last_name="Liu")
     Author.objects.filter(pk=zechun.pk).update(claim_state="claimed", owner=owner, verification_level=2)
     html = body(client.get("/researchers/zechun-liu/"))
-    assert "Claimed by Zechun Liu" in html
+    assert "Claimed · verified L2 by an account" in html
     assert 'data-claim-state="claimed"' in html and 'data-verification-level="L2"' in html
     assert "Unclaimed author" not in html
 

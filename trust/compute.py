@@ -357,11 +357,14 @@ def load_side_inputs(cur, author_ids, only_author_id=None):
 
     follows = vouches = disputes = []
     if "researchers_follow" in tables:
-        # Follows from an account owning a claimed L3+ record other than the followed one.
+        # Follows from an account owning a claimed L3+ record other than the followed one; an account
+        # following a record it owns itself (from another of its records) endorses nobody.
         cur.execute(
             "SELECT f.author_id, COUNT(DISTINCT f.user_id) FROM researchers_follow f "
             "WHERE EXISTS (SELECT 1 FROM researchers_author o WHERE o.owner_id = f.user_id "
             "  AND o.claim_state = 'claimed' AND o.verification_level >= %s AND o.id <> f.author_id)"
+            " AND NOT EXISTS (SELECT 1 FROM researchers_author t WHERE t.id = f.author_id"
+            "  AND t.owner_id = f.user_id)"
             + flt.format(col="f.author_id") + " GROUP BY f.author_id",
             [M.ENDORSEMENT_MIN_LEVEL, *params],
         )
@@ -372,6 +375,8 @@ def load_side_inputs(cur, author_ids, only_author_id=None):
             "SELECT v.author_id, COUNT(DISTINCT v.voucher_author_id) FROM researchers_vouch v "
             "JOIN researchers_author va ON va.id = v.voucher_author_id "
             "WHERE va.owner_id = v.voucher_id AND va.claim_state = 'claimed' AND va.verification_level >= %s"
+            " AND NOT EXISTS (SELECT 1 FROM researchers_author t WHERE t.id = v.author_id"
+            "  AND t.owner_id = v.voucher_id)"
             # A vouch is for one claim: it lapses when that claim stops owning the record.
             " AND (v.claim_id IS NULL OR EXISTS (SELECT 1 FROM researchers_claim c WHERE c.id = v.claim_id"
             "      AND c.status IN ('active', 'approved')))"

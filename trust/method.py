@@ -252,7 +252,7 @@ def evidence_lines(part: str, facts: dict) -> list[str]:
         if state == "unclaimed":
             lines.append("Not yet claimed by its researcher")
         elif state == "claimed":
-            lines.append("Claimed by its researcher")
+            lines.append("Claimed by an account (the level above says how strong its evidence is)")
         elif state == "disputed":
             lines.append("Ownership disputed: under review")
         return lines

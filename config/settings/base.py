@@ -126,6 +126,10 @@ STORAGES = {
 }
 
 SITE_ID = 1
+# The public address: links in emails sent outside a request (Celery) and the Site row allauth's
+# mails name ("Hello from …"); the Site row follows it at every migrate (researchers/signals.py).
+SITE_URL = env("SITE_URL", default="http://localhost:8000").rstrip("/")
+SITE_NAME = env("SITE_NAME", default="BZPEER")
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 
@@ -210,6 +214,13 @@ CELERY_BEAT_SCHEDULE["researchers-send-due-digests"] = {
     "task": "researchers.tasks.send_due_digests",
     "schedule": crontab(minute=5),
 }
+# Imports killed without closing their run (SIGKILL, OOM) are marked interrupted once their heartbeat
+# (written every batch) is older than this (papers/services.py import_runs_mark_interrupted).
+IMPORT_HEARTBEAT_STALE_SECONDS = env.int("IMPORT_HEARTBEAT_STALE_SECONDS", default=15 * 60)
+CELERY_BEAT_SCHEDULE["papers-mark-interrupted-imports"] = {
+    "task": "papers.tasks.mark_interrupted_imports",
+    "schedule": crontab(minute="*/5"),
+}
 CELERY_BEAT_SCHEDULE["researchers-prune-follow-rate-events"] = {
     "task": "researchers.tasks.prune_follow_rate_events",
     "schedule": crontab(hour=4, minute=15),
@@ -242,6 +253,13 @@ REST_FRAMEWORK = {
         "user": env("API_THROTTLE_USER", default="600/min"),
     },
 }
+# Client addresses: X-Forwarded-For is client-supplied, so only the hops added by proxies this
+# deployment runs are believed. 0 (no proxy) keys throttles and lockouts on the socket address;
+# behind one reverse proxy set TRUSTED_PROXY_COUNT=1. DRF and allauth read the same number.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "BZPEER API",
     "DESCRIPTION": "Researchers, papers, topics, graph slices and trust scores built from arXiv metadata.",

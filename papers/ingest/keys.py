@@ -25,11 +25,56 @@ _EXTRA_FOLD = str.maketrans(
 )
 
 
+# Joiners that shape letters in Arabic, Persian and Indic names; elsewhere they are only invisible.
+_JOINERS = frozenset("\u200c\u200d")
+_JOINER_FREE_SCRIPTS = ("LATIN", "GREEK", "CYRILLIC")
+
+
+def _script_letter(ch: str) -> bool:
+    return ch.isalpha() and not unicodedata.name(ch, "").startswith(_JOINER_FREE_SCRIPTS)
+
+
+def strip_format_chars(text: str, *, keep_joiners: bool = True) -> str:
+    """Drop invisible Unicode format characters (category Cf: zero-width space, bidi marks, soft hyphen).
+
+    "Ze\u200bchun Liu" must be "Zechun Liu", not a second record taking its slug. With
+    `keep_joiners`, a ZWNJ/ZWJ between two letters of a script that uses them (Persian "می‌خواهم")
+    stays, for display; keys drop them all.
+    """
+    if text.isascii():  # every Cf character is outside ASCII; most names stop here
+        return text
+    out = []
+    for i, ch in enumerate(text):
+        if unicodedata.category(ch) != "Cf":
+            out.append(ch)
+        elif keep_joiners and ch in _JOINERS and 0 < i < len(text) - 1 \
+                and _script_letter(text[i - 1]) and _script_letter(text[i + 1]):
+            out.append(ch)
+    return "".join(out)
+
+
+def confusable_letters(name: str) -> list[tuple[str, str, str]]:
+    """Letters that make a mixed-script name look like another: [("Ζ", "GREEK", "Z")], else [].
+
+    Keys keep scripts apart (a Greek Zeta is not a Latin Z: real Greek names must not merge into
+    Latin ones), so a look-alike becomes its own record; this says which records to flag.
+    """
+    if name.isascii():
+        return []
+    from confusable_homoglyphs import confusables
+
+    if not confusables.is_dangerous(name):
+        return []
+    found = confusables.is_confusable(name, greedy=True, preferred_aliases=["latin"]) or []
+    return [(f["character"], f["alias"], f["homoglyphs"][0]["c"]) for f in found if f.get("homoglyphs")]
+
+
 def fold(text: str) -> str:
-    """Unicode-fold (NFKD, combining marks dropped) and case-fold, whitespace collapsed."""
+    """Unicode-fold (NFKD, combining marks dropped, format characters removed) and case-fold,
+    whitespace collapsed."""
     if text.isascii():  # most names: nothing to decompose
         return " ".join(text.split()).casefold()
-    text = unicodedata.normalize("NFKD", text.translate(_EXTRA_FOLD))
+    text = unicodedata.normalize("NFKD", strip_format_chars(text, keep_joiners=False).translate(_EXTRA_FOLD))
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return _SPACES.sub(" ", text).strip().casefold()
 
@@ -64,7 +109,7 @@ def display_name(keyname: str, forenames: str, suffix: str = "") -> str:
     name = " ".join(p for p in (forenames.strip(), keyname.strip()) if p)
     if suffix:
         name = f"{name} {suffix.strip()}"
-    return _SPACES.sub(" ", name)[:300]
+    return _SPACES.sub(" ", strip_format_chars(name)).strip()[:300]
 
 
 _SLUG_DROP = re.compile(r"[^\w\s-]")

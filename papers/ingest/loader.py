@@ -839,7 +839,9 @@ class BatchLoader:
         run.unchanged += stats.unchanged
         run.failed += stats.failed
         run.authors_created += stats.authors_created
-        fields = ["seen", "created", "updated", "unchanged", "failed", "authors_created"]
+        # The heartbeat rides on the progress write: a stale one means the process died (issue 15).
+        run.heartbeat_at = dt.datetime.now(dt.UTC)
+        fields = ["seen", "created", "updated", "unchanged", "failed", "authors_created", "heartbeat_at"]
         if stats.errors:
             run.errors = [*run.errors, *stats.errors][:ERRORS_CAP]
             fields.append("errors")

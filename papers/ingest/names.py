@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 
 from nameparser.config import CONSTANTS as _NAMEPARSER
 
+from papers.ingest.keys import strip_format_chars
 from papers.ingest.latex import normalize_space, to_unicode
 from papers.ingest.records import AuthorName
 
@@ -152,12 +153,12 @@ def split_personal_name(name: str) -> tuple[str, str, str]:
 
 
 def _collaboration(raw: str, text: str, affiliation: str = "") -> AuthorName:
-    name = _THE_RE.sub("", normalize_space(text)).strip(" :,;")
+    name = _THE_RE.sub("", normalize_space(strip_format_chars(text))).strip(" :,;")
     return AuthorName(raw=raw, keyname=name, affiliation=affiliation, is_collaboration=True)
 
 
 def _person(raw: str, text: str, affiliation: str) -> AuthorName:
-    keyname, forenames, suffix = split_personal_name(text)
+    keyname, forenames, suffix = split_personal_name(strip_format_chars(text))
     return AuthorName(raw=raw, keyname=keyname, forenames=forenames, suffix=suffix, affiliation=affiliation)
 
 
@@ -307,6 +308,8 @@ def from_authors_parsed(parsed: Sequence[Sequence[str]] | None, authors: str) ->
         suffix = entry[2] if len(entry) > 2 else ""
         if not _LATEX_OR_SPACE.isdisjoint(keyname + forenames + suffix):
             keyname, forenames, suffix = to_unicode(keyname), to_unicode(forenames), to_unicode(suffix)
+        keyname, forenames, suffix = strip_format_chars(keyname), strip_format_chars(forenames), \
+            strip_format_chars(suffix)
         parsed_aff = normalize_space(to_unicode(", ".join(a for a in entry[3:] if a))) if len(entry) > 3 else ""
         match = None
         if same_length:
@@ -343,8 +346,8 @@ def from_keyname_forenames(keyname: str, forenames: str = "", suffix: str = "",
     if isinstance(affiliations, str):
         affiliations = [affiliations]
     affiliation = "; ".join(dict.fromkeys(normalize_space(to_unicode(a)) for a in affiliations if a and a.strip()))
-    key_u = normalize_space(to_unicode(keyname))
-    fore_u = normalize_space(to_unicode(forenames))
+    key_u = normalize_space(strip_format_chars(to_unicode(keyname)))
+    fore_u = normalize_space(strip_format_chars(to_unicode(forenames)))
     if not fore_u and is_collaboration_name(key_u):
         return _collaboration(raw, key_u, affiliation)
     return AuthorName(raw=raw, keyname=key_u, forenames=fore_u,

@@ -14,6 +14,7 @@ from .identity import (
     SlotDecision,
     Vouch,
 )
+from .requests import IdentityChangeRequest, RequestKind, RequestStatus
 from .social import (
     Block,
     Conversation,
@@ -36,4 +37,5 @@ __all__ = [
     "EventKind", "EvidenceKind", "IdentityEvent", "SlotDecision", "Vouch",
     "Block", "Conversation", "DigestFrequency", "DigestPreference", "Follow", "FollowRateEvent",
     "Invitation", "InvitationStatus", "Message", "Report", "ReportStatus", "PendingTask",
+    "IdentityChangeRequest", "RequestKind", "RequestStatus",
 ]

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 
 class ClaimState(models.TextChoices):
@@ -110,3 +111,10 @@ class Author(models.Model):
 
     def get_absolute_url(self):
         return reverse("researchers:profile", kwargs={"slug": self.slug})
+
+    @cached_property
+    def look_alike_letters(self):
+        """Letters from another script that make this name look like a different one (issue 15)."""
+        from papers.ingest.keys import confusable_letters
+
+        return confusable_letters(self.display_name)

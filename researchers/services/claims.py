@@ -27,6 +27,7 @@ from researchers.models import (
     EventKind,
     EvidenceKind,
     IdentityEvent,
+    RequestKind,
     SlotDecision,
     Vouch,
 )
@@ -36,6 +37,7 @@ from .aggregates import affected_author_ids, author_aggregates_refresh
 from .errors import Conflict, NotAllowed, ServiceError
 from .evidence import DERIVED_KINDS, derive_evidence
 from .follows import author_social_move, author_social_restore
+from .identity_requests import identity_request_submit, merge_needs_review, split_needs_review
 
 # Sent after commit whenever a record's ownership, level or dispute state changed, so other
 # apps (trust) can react within seconds without researchers importing them.
@@ -44,6 +46,8 @@ identity_changed = Signal()
 FROZEN_MESSAGE = "This record is under review: changes are paused until a moderator resolves the dispute."
 SUPPLIED_KINDS = {"statement": EvidenceKind.STATEMENT, "link": EvidenceKind.LINK}
 MAX_SUPPLIED_EVIDENCE = 20
+APPEAL_OF_APPEAL = ("Your appeal was rejected, and a rejected appeal cannot be appealed again: each rejected "
+                    "claim gets one appeal. Report the record to the moderators if you have further evidence.")
 
 
 # ---------------------------------------------------------------- helpers
@@ -435,7 +439,11 @@ def claim_submit(*, user, author, authorship_ids=None, split_target=None, eviden
     _event(author=author, kind=EventKind.CLAIM, actor=user, claim=claim, before=before, attributions=attributions,
            summary=f"Claimed with {len(mine)} work(s)")
     touched = [author.pk]
-    if not_me:
+    if not_me and split_needs_review(actor=user, target=split_target):
+        # Pushing works onto an existing record waits for a moderator; they stay here meanwhile.
+        identity_request_submit(actor=user, kind=RequestKind.SPLIT, author=author, other_author=split_target,
+                                authorship_ids=not_me)
+    elif not_me:
         target, move = _split(actor=user, author=author, ids=not_me, target=split_target, claim=claim)
         touched = affected_author_ids(author_ids=[author.pk, target.pk], moved_authorship_ids=move["ids"])
     author_aggregates_refresh(author_ids=touched, bump=touched)
@@ -452,6 +460,8 @@ def claim_appeal(*, user, claim, evidence=None, statement=""):
         raise NotAllowed("Only the claimant can appeal this claim.")
     if claim.status != ClaimStatus.REJECTED:
         raise Conflict("Only a rejected claim can be appealed.")
+    if claim.appeal_of_id is not None:
+        raise NotAllowed(APPEAL_OF_APPEAL)
     if Claim.objects.filter(appeal_of=claim).exists():
         raise Conflict("This claim was already appealed; each rejection can be appealed once.")
     supplied = _clean_supplied_evidence(evidence, statement)
@@ -673,6 +683,8 @@ def authorships_split(*, actor, author, authorship_ids, target=None):
     target = locked.get(target.pk) if target is not None else None
     if author.owner_id != actor.pk and not is_moderator(actor):
         raise NotAllowed("Only the record's owner or a moderator can split works off it.")
+    if split_needs_review(actor=actor, target=target):
+        raise NotAllowed("Moving works onto another existing record needs a moderator's review: ask for it instead.")
     if author.claim_state == ClaimState.DISPUTED:
         raise Conflict(FROZEN_MESSAGE, dispute=_open_dispute(author.pk))
     ids = sorted({int(i) for i in authorship_ids})
@@ -701,6 +713,8 @@ def author_merge(*, actor, source, target):
     if not moderator and not (target.owner_id == actor.pk and source.owner_id in (None, actor.pk)):
         raise NotAllowed("Only a moderator, or the owner of the receiving record merging an unclaimed "
                          "record, can merge records.")
+    if merge_needs_review(actor=actor, target=target):
+        raise NotAllowed("Merging into a record below L3 needs a moderator's review: ask for it instead.")
     for rec in (source, target):
         if rec.claim_state == ClaimState.DISPUTED:
             raise Conflict(FROZEN_MESSAGE, dispute=_open_dispute(rec.pk))

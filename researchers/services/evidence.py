@@ -1,16 +1,17 @@
 """Evidence gathering: what the claimant's account and the record say, and the level it supports.
 
-Levels: L2 a verified email; L3 ORCID through OAuth matching the record, an email domain that
-matches an affiliation on the claimed papers, or two L3+ coauthors vouching; L4 a moderator's
-approval. Claimant-supplied statements and links are kept for moderators and worth no level.
+Levels: L2 a verified email; L3 ORCID through OAuth matching the record, an email whose
+registrable domain belongs to a known institution named in an affiliation on the claimed papers,
+or two L3+ coauthors vouching; L4 a moderator's approval. Claimant-supplied statements and links are kept for moderators and worth no level.
 """
 
 import re
 import unicodedata
 
+import tldextract
 from django.db.models import F
-from rapidfuzz import fuzz
 
+from researchers.data.institution_domains import INSTITUTION_DOMAINS
 from researchers.models import ClaimStatus, EvidenceKind
 
 # Webmail and other domains anyone can get an address at: never institutional evidence.
@@ -21,16 +22,9 @@ FREE_MAIL_DOMAINS = frozenset({
     "126.com", "sina.com", "foxmail.com", "fastmail.com", "zoho.com", "tutanota.com", "hey.com",
     "example.com", "example.org", "example.net",
 })
-# Second-level labels under which the registrable name sits one label further left (ox.ac.uk).
-_PUBLIC_SECOND_LEVEL = frozenset({"ac", "co", "edu", "com", "org", "gov", "net", "res", "or", "ne", "go"})
-# Subdomain labels that name a department or a mail host, not the institution.
-_GENERIC_LABELS = frozenset({
-    "www", "mail", "email", "mx", "cs", "ee", "eecs", "ece", "math", "maths", "phys", "physics", "chem",
-    "bio", "stat", "stats", "dept", "students", "student", "alumni", "alum", "staff", "people", "users",
-    "research", "lab", "labs", "uni", "univ", "is", "it", "ai", "ml", "my", "post", "campus",
-})
-_STOPWORDS = frozenset({"of", "the", "and", "for", "de", "la", "le", "du", "der", "die", "und", "at", "in", "di", "a"})
 _TOKEN_RE = re.compile(r"[a-z0-9]+")
+# The Public Suffix List as bundled in the pinned tldextract wheel: never fetched at run time.
+_PSL = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=False)
 
 
 def _fold(text):
@@ -38,61 +32,47 @@ def _fold(text):
     return "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
 
 
-def domain_labels(domain):
-    """The labels of an email domain that can name an institution: 'cs.stanford.edu' → ['stanford']."""
-    parts = [p for p in _fold(domain).strip(".").split(".") if p]
-    if len(parts) < 2:
-        return []
-    parts = parts[:-1]  # the TLD
-    if len(parts) >= 2 and parts[-1] in _PUBLIC_SECOND_LEVEL:
-        parts = parts[:-1]
-    registrable = parts[-1]
-    labels = [registrable]
-    # Hyphenated names carry the institution in one part: uni-tuebingen.de → 'tuebingen'.
-    labels += [p for p in registrable.split("-") if len(p) >= 3 and p not in _GENERIC_LABELS and p != registrable]
-    labels += [p for p in reversed(parts[:-1]) if p not in _GENERIC_LABELS and len(p) >= 3]
-    return [label for label in labels if label not in ("uni", "univ")]
+def _tokens(text):
+    return tuple(_TOKEN_RE.findall(_fold(text)))
 
 
-def affiliation_matches_label(label, affiliation):
-    """Whether an email domain label names this affiliation.
+def registrable_domain(domain):
+    """The domain a registrant controls, by the Public Suffix List: 'cs.stanford.edu' → 'stanford.edu',
+    'cnrs.attacker-owned.io' → 'attacker-owned.io', 'ox.ac.uk' → 'ox.ac.uk'; '' when there is none."""
+    parts = _PSL(_fold(domain).strip().strip("."))
+    return parts.top_domain_under_public_suffix if parts.domain and parts.suffix else ""
 
-    'meta' ↔ 'Meta AI' (a token), 'mit' ↔ 'Massachusetts Institute of Technology' (an acronym),
-    'ethz' ↔ 'ETH Zürich' (a run of whole tokens then a prefix), 'tuebingen' ↔ 'Universität
-    Tübingen' (rapidfuzz ratio ≥ 90 on a token, for labels of 5+ letters).
-    """
-    if not label or len(label) < 2:
-        return False
-    tokens = _TOKEN_RE.findall(_fold(affiliation))
-    if not tokens:
-        return False
-    if label in tokens:
-        return True
-    significant = [t for t in tokens if t not in _STOPWORDS]
-    if len(label) >= 3 and len(significant) >= 2:
-        acronym = "".join(t[0] for t in significant)
-        if label == acronym or (len(label) >= 3 and acronym.startswith(label) and len(label) == len(significant)):
+
+def institution_for_domain(domain):
+    """(name, aliases) of the known institution that owns this email domain, or None."""
+    return INSTITUTION_DOMAINS.get(registrable_domain(domain))
+
+
+def affiliation_names_institution(affiliation, aliases):
+    """Whether one of the institution's names appears in the affiliation as whole words."""
+    words = _tokens(affiliation)
+    for alias in aliases:
+        needle = _tokens(alias)
+        if needle and any(words[i:i + len(needle)] == needle for i in range(len(words) - len(needle) + 1)):
             return True
-    # A whole first token followed by the start of the next: 'ethz' = 'eth' + 'z(urich)'.
-    for i, first in enumerate(tokens):
-        if len(first) >= 2 and label.startswith(first) and len(label) > len(first) and i + 1 < len(tokens):
-            rest = label[len(first):]
-            if tokens[i + 1].startswith(rest):
-                return True
-    if len(label) >= 5:
-        return any(len(t) >= 4 and fuzz.ratio(label, t) >= 90 for t in tokens)
     return False
 
 
 def match_email_to_affiliations(email, affiliations):
-    """The first affiliation an email's domain matches, or None (webmail never matches)."""
+    """The first affiliation naming the known institution that owns the email's registrable domain, or None.
+
+    Subdomain labels never count (cnrs.attacker-owned.io is not CNRS), nor does any domain missing
+    from researchers/data/institution_domains.py, webmail included.
+    """
     domain = email.rsplit("@", 1)[-1].lower().strip()
     if not domain or domain in FREE_MAIL_DOMAINS:
         return None
-    for label in domain_labels(domain):
-        for affiliation in affiliations:
-            if affiliation_matches_label(label, affiliation):
-                return affiliation
+    institution = institution_for_domain(domain)
+    if institution is None:
+        return None
+    for affiliation in affiliations:
+        if affiliation_names_institution(affiliation, institution[1]):
+            return affiliation
     return None
 
 
