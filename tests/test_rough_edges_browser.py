@@ -35,3 +35,10 @@ def test_follow_updates_the_quick_read_follower_count_with_the_button(live_serve
     page.locator(".quick-read [data-count='followers']", has_text="0").wait_for()
     assert page.evaluate("window.__noReload") == "still here"
     assert Author.objects.get(pk=author.pk).followers_count == 0
+
+
+def test_the_admin_has_a_favicon(live_server, page):
+    page.goto(live_server.url + "/admin/login/")
+    href = page.locator("link[rel='icon']").get_attribute("href")
+    assert href and href.endswith(".svg")
+    assert page.request.get(live_server.url + href).status == 200
