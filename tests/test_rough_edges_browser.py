@@ -149,6 +149,14 @@ def test_the_explorer_and_the_me_merge_form_fit_a_360_px_screen(live_server, pag
     card = page.locator("section.panel").first
     f, c = form.bounding_box(), card.bounding_box()
     assert f["x"] + f["width"] <= c["x"] + c["width"] + 0.5
+    # The nav wraps at 360 px; no wrapped line may start with the "·" separator.
+    starts = page.evaluate("""() => {
+        const items = [...document.querySelectorAll('.me-nav > *')];
+        const left = Math.min(...items.map(i => i.getBoundingClientRect().left));
+        return items.filter(i => Math.abs(i.getBoundingClientRect().left - left) < 1)
+                    .map(i => getComputedStyle(i, '::before').content + i.textContent.trim().slice(0, 1));
+    }""")
+    assert len(starts) >= 2 and not any("·" in s for s in starts), starts
     screenshot(page, "rough-me-360")
 
 

@@ -16,6 +16,8 @@ from django.db.models import Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from config.dates import format_day
+
 from . import model as M
 from .models import TrustScore, TrustSnapshot
 
@@ -119,10 +121,13 @@ def sparkline(history: list[dict]) -> dict:
 
     coords = [xy(e) for e in history]
     first, last = history[0], history[-1]
-    label = (
-        f"Trust score over the last {HISTORY_DAYS} days: {first['score']} on {first['day']:%d %b %Y}, "
-        f"{last['score']} today"
-    )
+    if first["day"] == today:
+        label = f"Trust score today: {last['score']}"
+    elif all(e["score"] == last["score"] for e in history):
+        label = f"Trust score {last['score']}, unchanged since {format_day(first['day'])}"
+    else:
+        label = (f"Trust score over the last {HISTORY_DAYS} days: {first['score']} on {format_day(first['day'])}, "
+                 f"{last['score']} today")
     low = min(e["score"] for e in history)
     high = max(e["score"] for e in history)
     return {
