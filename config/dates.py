@@ -26,4 +26,5 @@ def format_day_time(value: dt.datetime | None) -> str:
         return ""
     if timezone.is_aware(value):
         value = timezone.localtime(value)
-    return f"{dateformat.format(value, DAY_FORMAT)}, {dateformat.format(value, TIME_FORMAT)} {value.tzname() or ''}".strip()
+    zone = value.tzname() or ""
+    return f"{dateformat.format(value, DAY_FORMAT)}, {dateformat.format(value, TIME_FORMAT)} {zone}".strip()

@@ -4,9 +4,14 @@ attributions score lower, and the tiers speak of identity evidence rather than s
 import pytest
 
 from researchers.models import Author
-from tests.factories import AuthorFactory, PaperFactory, trust_paper, trust_seed_like_author
-from trust import services
+from tests.factories import (
+    AuthorFactory,
+    PaperFactory,
+    trust_paper,
+    trust_seed_like_author,
+)
 from trust import model as M
+from trust import services
 from trust.models import TrustScore
 
 pytestmark = pytest.mark.django_db

@@ -672,7 +672,8 @@ def gather_inputs_one(cur, author_id: int):
     sel = slice(me, me + 1)
     return Inputs(
         author_ids=one, level=level, has_orcid=authors["has_orcid"], claim_state=claim_state,
-        works=works[sel], focus=focus[sel], uncertain=authors["uncertain"], strong=strong[sel], first_year=first[sel], last_year=last[sel],
+        works=works[sel], focus=focus[sel], uncertain=authors["uncertain"], strong=strong[sel],
+        first_year=first[sel], last_year=last[sel],
         measurable=measurable[sel], largest=largest[sel], clusters=clusters[sel],
         eigentrust_x=np.array([prev[0]], dtype=np.float64), is_seed=is_seed, seeds=0,
         follows=side["follows"], vouches=side["vouches"], open_dispute=side["open_dispute"],
