@@ -64,9 +64,10 @@ AUTHORSHIP_FIELDS = [
     ("orcid", "attribution = 'orcid'", "bool"),
     ("owner", "attribution = 'owner'", "bool"),
 ]
-# The primary category travels as a 32-bit hash: topic focus only needs to tell categories apart.
+# The primary category's archive (cs, math, hep-th, …) travels as a 32-bit hash: topic focus only
+# needs to tell archives apart.
 PAPER_FIELDS = [("id", "id", "int8"), ("year", "COALESCE(year, 0)", "int2"), ("deleted", "deleted", "bool"),
-                ("category", "hashtext(primary_category)", "int4")]
+                ("category", "hashtext(split_part(primary_category, '.', 1))", "int4")]
 # Authorship rows fetched per round trip (by primary-key range): ~60 MB of arrays.
 AUTHORSHIP_ID_SPAN = 2_000_000
 

@@ -73,11 +73,14 @@ STRONG_CONFIDENCE_WORKS = 5
 # into clusters (one-off collaborations), so this part is kept small and topic focus backs it up.
 COHERENCE_MAX = 7
 COHERENCE_CONFIDENCE_PAPERS = 4
-# Topic focus: the share of works in the record's most frequent arXiv primary category, mapped
+# Topic focus: the share of works in the record's most frequent arXiv archive (the part of the
+# primary category before the dot: cs, math, hep-th, …; a researcher moving between cs.LG and
+# cs.CV stays focused), mapped
 # linearly from TOPIC_FOCUS_FLOOR (nothing) to TOPIC_FOCUS_FULL (full points), times confidence
 # min(1, (works − 1) / TOPIC_FOCUS_CONFIDENCE_WORKS). Measured on the demo corpus, whose generator
-# knows who is who: the median share is 1.0 for records of one person with 5+ works and 0.6 for
-# records merging three or more namesakes (who tend to work in different fields).
+# knows who is who: for records of one person with 5+ works the share is 1.0 at the median and
+# 0.8 at the 10th percentile; for records merging three or more namesakes (who tend to work in
+# different fields) it is 0.6 at the median.
 TOPIC_FOCUS_MAX = 8
 TOPIC_FOCUS_FLOOR = 0.4
 TOPIC_FOCUS_FULL = 0.9
@@ -337,7 +340,7 @@ def evidence_lines(part: str, facts: dict) -> list[str]:
             lines.append("Too few coauthored papers to measure coherence")
         focus = f.get("focus", 0)
         if works >= 2 and focus:
-            lines.append(f"{focus} of {works} works in its main arXiv category (topic focus)")
+            lines.append(f"{focus} of {works} works in its main arXiv archive (topic focus)")
         uncertain = min(f.get("uncertain", 0), works)
         if uncertain:
             factor = float(attribution_confidence_factor(works, uncertain))
