@@ -1,6 +1,7 @@
 """/healthz: the state of each part the site depends on, for load balancers and humans."""
 
 import logging
+import time
 
 import redis
 from django.conf import settings
@@ -32,15 +33,28 @@ def _check_redis():
     return {"status": "ok"}
 
 
+# A broadcast ping waits its whole timeout collecting replies, which made every probe take 1 s.
+# So the ping stops at the first reply (limit=1), and a success is remembered for a few seconds
+# (per process) so that a load balancer polling often does not broadcast each time. Failures are
+# never remembered: a dead worker shows on the next probe.
+CELERY_PING_TIMEOUT = 1.0
+CELERY_OK_REMEMBERED_SECONDS = 15.0
+_celery_ok_until = 0.0
+
+
 def _check_celery():
+    global _celery_ok_until
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return {"status": "ok", "mode": "eager", "workers": 0}
+    if time.monotonic() < _celery_ok_until:
+        return {"status": "ok", "workers": 1, "cached": True}
     if settings.CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
         # Asking workers through a broker that is down would wait for its connection retries.
         _ping_redis(settings.CELERY_BROKER_URL)
-    replies = celery_app.control.inspect(timeout=1.0).ping() or {}
+    replies = celery_app.control.inspect(timeout=CELERY_PING_TIMEOUT, limit=1).ping() or {}
     if not replies:
-        raise RuntimeError("no Celery worker answered ping within 1s")
+        raise RuntimeError(f"no Celery worker answered ping within {CELERY_PING_TIMEOUT:g}s")
+    _celery_ok_until = time.monotonic() + CELERY_OK_REMEMBERED_SECONDS
     return {"status": "ok", "workers": len(replies)}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import F, Prefetch
+from django.db.models import Case, F, Prefetch, Q, Value, When
 
 from researchers.models import Author
 from researchers.selectors import PAPER_LIST_FIELDS, attach_bylines
@@ -176,6 +176,22 @@ LIMIT %(limit)s
 def search_researchers(*, q: str, limit=SEARCH_RESEARCHERS) -> list[Author]:
     """Researchers whose name resembles q, best match first: one query."""
     return list(Author.objects.raw(RESEARCHER_SEARCH_SQL, {"q": q, "limit": limit}))
+
+
+SEARCH_TOPICS = 3
+# A query shorter than this only matches a topic exactly (a substring of two letters matches noise).
+SEARCH_TOPIC_MIN_SUBSTRING = 4
+
+
+def search_topics(*, q: str, limit=SEARCH_TOPICS) -> list[Topic]:
+    """Topics named like q (or with q as their arXiv code), exact match first, then the most used: one query."""
+    q = q.strip()
+    match = Q(name__iexact=q) | Q(code__iexact=q)
+    if len(q) >= SEARCH_TOPIC_MIN_SUBSTRING:
+        match |= Q(name__icontains=q)
+    exact = Case(When(Q(name__iexact=q) | Q(code__iexact=q), then=Value(0)), default=Value(1))
+    return list(Topic.objects.filter(match).only("name", "slug", "kind", "code", "papers_count")
+                .order_by(exact, "-papers_count", "name")[:limit])
 
 
 def search_papers(*, q: str, page=1, size=SEARCH_PAPERS_PAGE) -> Slice:

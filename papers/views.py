@@ -40,6 +40,7 @@ def search(request):
         # Researchers only on the first page: later pages page through papers.
         if page == 1:
             context["researchers"] = selectors.search_researchers(q=q)  # 1 query
+            context["topics"] = selectors.search_topics(q=q)  # 1 query
         context["papers"] = selectors.search_papers(q=q, page=page)  # 2 queries: hits, bylines
     return render(request, "papers/search.html", context)
 

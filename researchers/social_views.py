@@ -1,7 +1,9 @@
 """Follow/unfollow (htmx partial or redirect back) and direct collaboration invitations."""
 
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import identity_selectors as sel
@@ -12,8 +14,11 @@ from .view_utils import author_or_404, login_required_message, refused, safe_bac
 
 def _follow_response(request, author, following):
     if request.htmx:
-        return render(request, "researchers/_partials/follow_button.html",
-                      {"author": author, "viewer_follows": following})
+        # The button, plus the Quick read count swapped out of band so both say the same number.
+        button = render_to_string("researchers/_partials/follow_button.html",
+                                  {"author": author, "viewer_follows": following}, request=request)
+        count = render_to_string("researchers/_partials/follower_count.html", {"author": author, "oob": True})
+        return HttpResponse(button + count)
     return redirect(safe_back(request, author.get_absolute_url()))
 
 

@@ -13,7 +13,28 @@ else
     --schedule var/celerybeat-schedule &
   pids+=($!)
 fi
-echo "BZPEER on http://$host:$port/"
 .venv/bin/python manage.py runserver "$host:$port" &
 pids+=($!)
+# Announce the address only once the server answers /healthz (any status: a 503 names a failing
+# part but the site is up), so the link works when it is printed.
+if .venv/bin/python - "$host" "$port" <<'PY'
+import sys, time, urllib.error, urllib.request
+host, port = sys.argv[1], sys.argv[2]
+url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/healthz"
+deadline = time.monotonic() + 180
+while time.monotonic() < deadline:
+    try:
+        urllib.request.urlopen(url, timeout=2).read()
+        sys.exit(0)
+    except urllib.error.HTTPError:
+        sys.exit(0)
+    except OSError:
+        time.sleep(0.3)
+sys.exit(1)
+PY
+then
+  echo "BZPEER on http://$host:$port/"
+else
+  echo "BZPEER: the server did not answer http://$host:$port/healthz within 180 s" >&2
+fi
 wait -n

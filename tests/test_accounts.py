@@ -131,7 +131,7 @@ def test_email_management_adds_a_second_address_and_sends_its_verification(clien
     assert EmailAddress.objects.filter(user=verified_user).count() == 2
     assert mail.outbox[-1].to == ["ada@work.example.org"]
     html = client.get("/accounts/email/").content.decode()
-    assert "ada@work.example.org" in html and "Unverified" in html and "Make Primary" in html
+    assert "ada@work.example.org" in html and "Unverified" in html and "Make primary" in html
 
 
 def test_sign_out_asks_for_confirmation_with_a_post_form(client, verified_user):

@@ -70,7 +70,7 @@ def test_the_explorer_loads_filters_expands_and_finds_a_path(live_server, page, 
     screenshot(page, "graph_explorer_expanded")
 
     # How am I connected to Zed? Ada → Bea → Yul → Zed.
-    page.get_by_label("To researcher (name in this graph, or a profile slug)").fill(corpus["zed"].slug)
+    page.get_by_label("To researcher (a name, or a profile link)").fill(corpus["zed"].slug)
     page.get_by_role("button", name="Find the shortest path").click()
     result = page.locator("#path-result")
     result.get_by_text("Connected in 3 hops.").wait_for()

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from papers.models import Authorship
-from tests.factories import AuthorFactory, AuthorshipFactory, PaperFactory, fill_search_vectors
+from tests.factories import AuthorFactory, AuthorshipFactory, PaperFactory, TopicFactory, fill_search_vectors
 
 pytestmark = pytest.mark.django_db
 
@@ -94,8 +94,9 @@ def test_home_lists_recent_papers_daily_papers_style_and_active_researchers(clie
 
 # Home queries: 1. newest papers  2. their short bylines  3. active researchers (one aggregate)
 HOME_QUERIES = 3
-# Search queries: 1. researchers by trigram  2. a page of papers by full text  3. their bylines
-SEARCH_QUERIES = 3
+# Search queries: 1. researchers by trigram  2. topics by name  3. a page of papers by full text
+# 4. their bylines
+SEARCH_QUERIES = 4
 
 
 @pytest.mark.parametrize("n_papers", [3, 40])
@@ -120,3 +121,21 @@ def test_error_pages_use_the_site_layout(client, rf):
     response = client.get("/no/such/page/")
     assert response.status_code == 404 and "Page not found" in response.content.decode()
     assert "Django tried these URL patterns" not in response.content.decode()
+
+
+def test_the_home_search_suggests_a_researcher_who_exists(client):
+    paper = PaperFactory(title="Binary networks", submitted=timezone.now())
+    AuthorshipFactory(paper=paper, author=AuthorFactory(display_name="Ada Quantova"), position=0)
+    html = client.get("/").content.decode()
+    assert 'placeholder="A name or a topic, e.g. Ada Quantova"' in html
+    assert "Zechun Liu" not in html
+
+
+def test_a_topic_query_offers_the_topic_page(client):
+    topic = TopicFactory(name="quantization", slug="quantization", papers_count=12)
+    TopicFactory(name="vector quantization", slug="vector-quantization", papers_count=3)
+    html = client.get("/search", {"q": "Quantization"}).content.decode()
+    assert 'data-results="topics"' in html
+    first = html.index('href="/topics/quantization/"')
+    assert first < html.index('href="/topics/vector-quantization/"')
+    assert client.get(topic.get_absolute_url()).status_code == 200

@@ -256,7 +256,7 @@ def test_sidebar_has_an_accessible_works_per_year_chart_and_weighted_topics(clie
     assert 'role="img"' in svg and "<title id=\"year-chart-title\">Works per year</title>" in svg
     assert svg.count("<rect") == 3  # 30 monthly papers span three calendar years
     assert re.search(r"<title>\d{4}: \d+ works?</title>", svg)
-    assert 'href="/topics/binary-networks/"' in html and "0.80" in html
+    assert 'href="/topics/binary-networks/"' in html and ">80%<" in html
 
 
 def test_unknown_researcher_gets_the_styled_404(client):

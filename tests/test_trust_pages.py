@@ -22,8 +22,8 @@ def test_the_method_page_publishes_the_codes_constants(client):
         assert f'data-constant="{name}">{getattr(M, name)}<' in html, name
     for label, low, high in M.tier_ranges():
         assert f"<td>{low}–{high}</td><td>{label}</td>" in html
-    assert 'data-calibration-score="21"' in html
-    assert "low 20s" in html
+    assert 'data-calibration-score="31"' in html
+    assert "lands in Emerging" in html
 
 
 def test_the_method_page_and_the_recompute_read_the_same_constants(client, monkeypatch):
@@ -46,14 +46,14 @@ def test_the_trust_api_returns_parts_and_history(client, django_assert_num_queri
         response = client.get(f"/api/researchers/{author.slug}/trust/")
     assert response.status_code == 200
     body = response.json()
-    assert body["status"] == "scored" and body["score"] == 21 and body["tier"] == "Emerging"
+    assert body["status"] == "scored" and body["score"] == 31 and body["tier"] == "Emerging"
     assert body["model_version"] == M.MODEL_VERSION and body["under_review"] is False
     assert [p["key"] for p in body["parts"]] == ["identity", "consistency", "vouching", "penalties"]
     part = body["parts"][1]
     assert set(part) == {"key", "name", "points", "cap", "evidence"}
     assert part["cap"] == M.CONSISTENCY_CAP and part["evidence"]
-    assert sum(p["points"] for p in body["parts"][:3]) - body["parts"][3]["points"] == pytest.approx(21, abs=0.5)
-    assert body["history"] == [{"day": timezone.now().date().isoformat(), "score": 21}]
+    assert sum(p["points"] for p in body["parts"][:3]) - body["parts"][3]["points"] == pytest.approx(31, abs=0.5)
+    assert body["history"] == [{"day": timezone.now().date().isoformat(), "score": 31}]
 
 
 def test_the_trust_api_says_pending_before_the_first_recompute(client):
@@ -91,8 +91,8 @@ def test_the_profile_snapshot_shows_the_score_tier_and_why_panel(client, django_
     with django_assert_num_queries(PROFILE_QUERIES + 1):
         html = client.get("/researchers/zechun-liu/").content.decode()
     assert PROFILE_QUERIES + 1 <= 12
-    assert 'data-trust-score="21"' in html and 'data-trust-tier="Emerging"' in html
-    assert "Trust 21 · <span class=\"tier\">Emerging</span>" in html
+    assert 'data-trust-score="31"' in html and 'data-trust-tier="Emerging"' in html
+    assert "Trust 31 · <span class=\"tier\">Emerging</span>" in html
     assert "Why this score?" in html and 'data-trust-part="consistency"' in html
     assert "15 of 15 coauthored papers in one coauthor-connected cluster" in html
     assert "<polyline" in html
@@ -114,7 +114,7 @@ def test_a_visitor_opens_why_this_score_on_a_profile(live_server, page, screensh
     services.trust_recompute_all()
     page.goto(f"{live_server.url}/researchers/zechun-liu/")
     snapshot = page.locator("[data-trust-score]")
-    assert snapshot.get_attribute("data-trust-score") == "21"
+    assert snapshot.get_attribute("data-trust-score") == "31"
     page.get_by_text("Why this score?").click()
     assert page.locator("[data-trust-part='identity']").is_visible()
     screenshot(page, "trust_why_this_score")

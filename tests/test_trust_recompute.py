@@ -32,7 +32,7 @@ def test_recompute_trust_command_scores_every_record_synchronously():
     assert TrustScore.objects.count() == Author.objects.count()
     today = timezone.now().date()
     assert TrustSnapshot.objects.filter(day=today).count() == Author.objects.count()
-    assert TrustScore.objects.get(author=author).total == 21
+    assert TrustScore.objects.get(author=author).total == 31
 
 
 @pytest.mark.django_db
@@ -93,7 +93,7 @@ def test_history_carries_scores_forward_over_ninety_days():
     assert len(view.history) == 90
     assert view.history[0] == {"day": today - dt.timedelta(days=89), "score": 9}
     assert view.history[60]["score"] == 15
-    assert view.history[-1] == {"day": today, "score": 21}
+    assert view.history[-1] == {"day": today, "score": 31}
     assert view.sparkline["points"].count(",") == 90
 
 
@@ -104,7 +104,7 @@ def test_trust_for_profile_costs_two_queries(django_assert_num_queries):
     # 1: the TrustScore row; 2: the snapshot rows of the 90-day window (carried-in row by subquery).
     with django_assert_num_queries(2):
         view = selectors.trust_for_profile(author=author)
-    assert view.score == 21 and view.tier == "Emerging"
+    assert view.score == 31 and view.tier == "Emerging"
     assert [p.key for p in view.parts] == ["identity", "consistency", "vouching", "penalties"]
 
 
@@ -127,7 +127,7 @@ def test_the_recompute_task_runs_the_full_recompute():
     author, _ = trust_seed_like_author()
     result = tasks.recompute_trust.delay().get()
     assert result["records"] == Author.objects.count()
-    assert TrustScore.objects.get(author=author).total == 21
+    assert TrustScore.objects.get(author=author).total == 31
 
 
 @pytest.mark.celery
@@ -152,8 +152,8 @@ def test_an_identity_change_in_researchers_rescores_the_record_at_once():
     Author.objects.filter(pk=author.pk).update(verification_level=4, claim_state="claimed")
     identity_changed.send(sender=Author, author_ids=[author.pk], kind="approve")  # tasks run eagerly in tests
     score = TrustScore.objects.get(author=author)
-    assert score.level == 4 and score.identity == 38
-    assert score.total == 21 - 5 + 38  # a level change is not held back by the daily cap
+    assert score.level == 4 and score.identity == 28
+    assert score.total == 31 - 5 + 28  # a level change is not held back by the daily cap
 
 
 @pytest.mark.django_db

@@ -63,7 +63,7 @@ def _ring(target):
     return records
 
 
-def test_a_ring_of_fake_accounts_stays_new_and_lifts_its_target_by_at_most_two_points():
+def test_a_ring_of_fake_accounts_keeps_limited_evidence_and_lifts_its_target_by_at_most_two_points():
     target, _ = _honest_world()
     _fresh_scores()
     baseline = TrustScore.objects.get(author=target).total
@@ -73,7 +73,7 @@ def test_a_ring_of_fake_accounts_stays_new_and_lifts_its_target_by_at_most_two_p
 
     ring_scores = TrustScore.objects.filter(author__in=ring)
     assert ring_scores.count() == RING
-    assert set(ring_scores.values_list("tier", flat=True)) == {"New"}
+    assert set(ring_scores.values_list("tier", flat=True)) == {"Limited evidence"}
     assert max(ring_scores.values_list("total", flat=True)) < 20
     assert max(ring_scores.values_list("vouching", flat=True)) == 0
     assert TrustScore.objects.get(author=target).total - baseline <= 2

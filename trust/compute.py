@@ -54,6 +54,8 @@ AUTHOR_FIELDS = [
     ("level", "LEAST(GREATEST(verification_level, 1), 4)", "int2"),
     ("has_orcid", "COALESCE(orcid, '') <> ''", "bool"),
     ("claim_state", "CASE claim_state WHEN 'claimed' THEN 1 WHEN 'disputed' THEN 2 ELSE 0 END", "int2"),
+    # Filled by the disambiguation engine (works below its confidence threshold).
+    ("uncertain", "uncertain_works_count", "int4"),
 ]
 # Slots still awaiting the owner's review are not part of the record.
 AUTHORSHIP_FIELDS = [
@@ -62,7 +64,10 @@ AUTHORSHIP_FIELDS = [
     ("orcid", "attribution = 'orcid'", "bool"),
     ("owner", "attribution = 'owner'", "bool"),
 ]
-PAPER_FIELDS = [("id", "id", "int8"), ("year", "COALESCE(year, 0)", "int2"), ("deleted", "deleted", "bool")]
+# The primary category's archive (cs, math, hep-th, …) travels as a 32-bit hash: topic focus only
+# needs to tell archives apart.
+PAPER_FIELDS = [("id", "id", "int8"), ("year", "COALESCE(year, 0)", "int2"), ("deleted", "deleted", "bool"),
+                ("category", "hashtext(split_part(primary_category, '.', 1))", "int4")]
 # Authorship rows fetched per round trip (by primary-key range): ~60 MB of arrays.
 AUTHORSHIP_ID_SPAN = 2_000_000
 
@@ -75,6 +80,7 @@ class Rows:
     orcid: np.ndarray  # bool: slot attributed by ORCID
     owner: np.ndarray  # bool: slot accepted by the record's owner
     year: np.ndarray  # int16, 0 = unknown
+    category: np.ndarray  # int32 hash of the paper's primary category
     k: np.ndarray  # int32 authors on the row's paper
     start: np.ndarray  # int64 first row of the row's paper
 
@@ -88,6 +94,8 @@ class Inputs:
     has_orcid: np.ndarray
     claim_state: np.ndarray
     works: np.ndarray
+    focus: np.ndarray
+    uncertain: np.ndarray
     strong: np.ndarray
     first_year: np.ndarray
     last_year: np.ndarray
@@ -143,11 +151,13 @@ def load_authorships(conn, where=None, params=None, paper_where=""):
     order = np.argsort(papers["id"], kind="stable")
     pids, years, deleted = papers["id"][order], papers["year"][order], papers["deleted"][order]
     if not len(pids):
-        return {**{k: v[:0] for k, v in raw.items()}, "year": np.empty(0, dtype=np.int16)}
+        return {**{k: v[:0] for k, v in raw.items()}, "year": np.empty(0, dtype=np.int16),
+                "category": np.empty(0, dtype=np.int32)}
     pos = np.minimum(np.searchsorted(pids, raw["paper_id"]), len(pids) - 1)
     keep = (pids[pos] == raw["paper_id"]) & ~deleted[pos]
     out = {k: v[keep] for k, v in raw.items()}
     out["year"] = years[pos[keep]]
+    out["category"] = papers["category"][order][pos[keep]]
     return out
 
 
@@ -177,6 +187,7 @@ def prepare_rows(author_ids: np.ndarray, raw: dict) -> Rows:
         orcid=raw["orcid"][known][order],
         owner=raw["owner"][known][order],
         year=raw["year"][known][order],
+        category=raw["category"][known][order],
         k=np.repeat(sizes, sizes),
         start=np.repeat(bounds.astype(np.int64), sizes),
     )
@@ -193,6 +204,17 @@ def record_aggregates(rows: Rows, n: int, level: np.ndarray):
     np.maximum.at(last, rows.aidx[dated], rows.year[dated])
     first[last == 0] = 0
     return works, strong, first, last
+
+
+def topic_focus(rows: Rows, n: int) -> np.ndarray:
+    """Works of each author in its most frequent primary category (one sort of (author, category))."""
+    focus = np.zeros(n, dtype=np.int32)
+    if not len(rows.aidx):
+        return focus
+    key = rows.aidx.astype(np.int64) << 32 | (rows.category.astype(np.int64) & 0xFFFFFFFF)
+    uniq, counts = np.unique(key, return_counts=True)
+    np.maximum.at(focus, (uniq >> 32).astype(np.int64), counts.astype(np.int32))
+    return focus
 
 
 def coauthor_pass(rows: Rows, n: int, *, only=None, build_matrix=True, triples_per_chunk=TRIPLES_PER_CHUNK):
@@ -427,7 +449,8 @@ def load_side_inputs(cur, author_ids, only_author_id=None):
 
 STAGE_FIELDS = [
     ("author_id", "int8"), ("level", "int2"), ("has_orcid", "bool"), ("claim_state", "int2"),
-    ("works", "int4"), ("strong", "int4"), ("first_year", "int2"), ("last_year", "int2"),
+    ("works", "int4"), ("focus", "int4"), ("uncertain", "int4"), ("strong", "int4"), ("first_year", "int2"),
+    ("last_year", "int2"),
     ("measurable", "int4"), ("largest", "int4"), ("clusters", "int4"),
     ("eigentrust_x", "float8"), ("is_seed", "bool"), ("follows", "int4"), ("vouches", "int4"),
     ("open_dispute", "bool"), ("flag_points", "int4"),
@@ -440,13 +463,15 @@ def score(inp: Inputs) -> dict:
     """Apply the published model to the inputs: the arrays that go to the staging table."""
     years = np.where(inp.last_year > 0, inp.last_year.astype(np.int32) - inp.first_year + 1, 0)
     identity = M.identity_points(inp.level, inp.has_orcid)
-    consistency = M.consistency_points(inp.works, years, inp.strong, inp.measurable, inp.largest)
+    consistency = M.consistency_points(inp.works, years, inp.strong, inp.measurable, inp.largest, inp.focus,
+                                       inp.uncertain)
     vouching = M.vouching_points(inp.eigentrust_x, inp.follows, inp.vouches)
     open_dispute = inp.open_dispute | (inp.claim_state == CLAIM_STATE_CODES["disputed"])
     penalties = M.penalty_points(open_dispute, inp.flag_points)
     return {
         "author_id": inp.author_ids, "level": inp.level, "has_orcid": inp.has_orcid,
-        "claim_state": inp.claim_state, "works": inp.works, "strong": inp.strong,
+        "claim_state": inp.claim_state, "works": inp.works, "focus": inp.focus, "uncertain": inp.uncertain,
+        "strong": inp.strong,
         "first_year": inp.first_year, "last_year": inp.last_year, "measurable": inp.measurable,
         "largest": inp.largest, "clusters": inp.clusters, "eigentrust_x": inp.eigentrust_x,
         "is_seed": inp.is_seed, "follows": inp.follows, "vouches": inp.vouches,
@@ -466,8 +491,8 @@ _PGTYPES = {"int8": "bigint", "int4": "integer", "int2": "smallint", "float8": "
 # Stored columns compared to decide whether a row changed (the daily-cap bookkeeping columns
 # are deliberately absent: for an unchanged row, "total at the start of today" is its total).
 _COMPARED = ("total", "raw_total", "tier", "identity", "consistency", "vouching", "penalties", "under_review",
-             "level", "has_orcid", "claim_state", "works", "strong", "first_year", "last_year", "measurable",
-             "largest", "clusters", "eigentrust_x", "is_seed", "follows", "vouches", "open_dispute",
+             "level", "has_orcid", "claim_state", "works", "focus", "uncertain", "strong", "first_year", "last_year",
+             "measurable", "largest", "clusters", "eigentrust_x", "is_seed", "follows", "vouches", "open_dispute",
              "flag_points", "evidence", "model_version")
 
 
@@ -504,12 +529,14 @@ def write_scores(cur, arrays, *, claim_evidence, flag_reasons, now=None, prune_m
     )
     claim_state_name = "(CASE s.claim_state WHEN 1 THEN 'claimed' WHEN 2 THEN 'disputed' ELSE 'unclaimed' END)"
     columns = ("author_id", "total", "raw_total", "tier", "identity", "consistency", "vouching", "penalties",
-               "under_review", "level", "has_orcid", "claim_state", "works", "strong", "first_year", "last_year",
+               "under_review", "level", "has_orcid", "claim_state", "works", "focus", "uncertain", "strong",
+               "first_year", "last_year",
                "measurable", "largest", "clusters", "eigentrust_x", "is_seed", "follows", "vouches",
                "open_dispute", "flag_points", "evidence", "model_version", "computed_at", "gain_day",
                "day_start_total", "day_start_identity", "snapshot_total", "snapshot_day")
     values = ("author_id", "new_total", "raw_total", _tier_sql("new_total"), "identity", "consistency", "vouching",
-              "penalties", "open_dispute", "level", "has_orcid", "claim_state_name", "works", "strong",
+              "penalties", "open_dispute", "level", "has_orcid", "claim_state_name", "works", "focus", "uncertain",
+              "strong",
               "NULLIF(first_year, 0)", "NULLIF(last_year, 0)", "measurable", "largest", "clusters", "eigentrust_x",
               "is_seed", "follows", "vouches", "open_dispute", "flag_points", "evidence", "%(version)s::varchar",
               "%(now)s::timestamptz", "%(today)s::date", "new_day_start_total", "new_day_start_identity", "new_total",
@@ -594,6 +621,7 @@ def gather_inputs_all(cur, *, triples_per_chunk=TRIPLES_PER_CHUNK, timings=None)
     rows = prepare_rows(ids, raw)
     del raw
     works, strong, first, last = record_aggregates(rows, n, authors["level"])
+    focus = topic_focus(rows, n)
     timings["aggregates"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -612,7 +640,8 @@ def gather_inputs_all(cur, *, triples_per_chunk=TRIPLES_PER_CHUNK, timings=None)
 
     return Inputs(
         author_ids=ids, level=authors["level"], has_orcid=authors["has_orcid"], claim_state=claim_state,
-        works=works, strong=strong, first_year=first, last_year=last, measurable=measurable,
+        works=works, focus=focus, uncertain=authors["uncertain"], strong=strong, first_year=first,
+        last_year=last, measurable=measurable,
         largest=largest, clusters=clusters, eigentrust_x=x, is_seed=weights > 0, seeds=seeds,
         follows=side["follows"], vouches=side["vouches"], open_dispute=side["open_dispute"],
         flag_points=side["flag_points"], claim_evidence=side["claim_evidence"],
@@ -637,6 +666,7 @@ def gather_inputs_one(cur, author_id: int):
     levels = np.zeros(len(ids), dtype=np.int16)  # only this record's own slots are aggregated
     levels[me] = authors["level"][0]
     works, strong, first, last = record_aggregates(rows, len(ids), levels)
+    focus = topic_focus(rows, len(ids))
     measurable, largest, clusters, _ = coauthor_pass(rows, len(ids), only=[me], build_matrix=False)
     cur.execute("SELECT eigentrust_x FROM trust_trustscore WHERE author_id = %s", [author_id])
     prev = cur.fetchone() or (0.0,)
@@ -648,7 +678,8 @@ def gather_inputs_one(cur, author_id: int):
     sel = slice(me, me + 1)
     return Inputs(
         author_ids=one, level=level, has_orcid=authors["has_orcid"], claim_state=claim_state,
-        works=works[sel], strong=strong[sel], first_year=first[sel], last_year=last[sel],
+        works=works[sel], focus=focus[sel], uncertain=authors["uncertain"], strong=strong[sel],
+        first_year=first[sel], last_year=last[sel],
         measurable=measurable[sel], largest=largest[sel], clusters=clusters[sel],
         eigentrust_x=np.array([prev[0]], dtype=np.float64), is_seed=is_seed, seeds=0,
         follows=side["follows"], vouches=side["vouches"], open_dispute=side["open_dispute"],

@@ -16,7 +16,17 @@ import numpy as np
 
 from papers.models import COLLABORATION_AUTHOR_LIMIT
 
-MODEL_VERSION = "2026.11-1"
+MODEL_VERSION = "2026.12-1"
+
+# What changed in each version, newest first: shown on /trust/method.
+MODEL_CHANGELOG = [
+    ("2026.12-1", "Recalibrated on the real distribution. Consistency is worth up to 45 (identity 30, vouching 25): "
+                  "a steady record of works over years now reaches Emerging, as on our sample profile. New "
+                  "topic-focus part, so a record merging namesakes from different fields scores lower; works the "
+                  "disambiguation model is unsure of scale consistency down. Tiers renamed to say how much "
+                  "identity evidence a record has, not how senior its researcher is."),
+    ("2026.11-1", "First published model: identity 40, consistency 30, vouching 30."),
+]
 
 SCORE_MIN = 0
 SCORE_MAX = 100
@@ -24,9 +34,9 @@ SCORE_MAX = 100
 # ---------------------------------------------------------------------------------------------
 # Identity (0–40): from the verification level, which the claim services derive from evidence.
 # ---------------------------------------------------------------------------------------------
-IDENTITY_CAP = 40
+IDENTITY_CAP = 30
 # A verified email is cheap to get, so L2 adds little; corroboration (L3) is what counts.
-IDENTITY_LEVEL_POINTS = {1: 5, 2: 10, 3: 30, 4: 38}
+IDENTITY_LEVEL_POINTS = {1: 5, 2: 10, 3: 22, 4: 28}
 IDENTITY_LEVEL_LABELS = {
     1: "L1 · public record imported from arXiv",
     2: "L2 · claimed by an account with a verified email",
@@ -37,29 +47,50 @@ IDENTITY_LEVEL_LABELS = {
 IDENTITY_ORCID_ON_RECORD_POINTS = 2
 
 # ---------------------------------------------------------------------------------------------
-# Record consistency (0–30).
+# Record consistency (0–45): the largest part, because for the records nobody has claimed yet
+# (nearly all of them) a long, coherent public record is the identity evidence there is.
 # ---------------------------------------------------------------------------------------------
-CONSISTENCY_CAP = 30
+CONSISTENCY_CAP = 45
 # Body of work on a log scale: BODY_OF_WORK_MAX · ln(1 + works) / ln(1 + BODY_OF_WORK_FULL_AT).
-BODY_OF_WORK_MAX = 10
+BODY_OF_WORK_MAX = 14
 BODY_OF_WORK_FULL_AT = 100
-# Years active (last year − first year + 1), linear up to YEARS_ACTIVE_FULL_AT.
-YEARS_ACTIVE_MAX = 4
-YEARS_ACTIVE_FULL_AT = 10
+# Years active (last year − first year + 1), linear from 1 year (nothing: a single year shows no
+# longevity) up to YEARS_ACTIVE_FULL_AT. Longevity weighs more than volume: a ring of accounts made
+# this year can write many papers, not a ten-year record.
+YEARS_ACTIVE_MAX = 9
+YEARS_ACTIVE_FULL_AT = 15
 # Share of works attributed by ORCID or accepted by the owner rather than matched by name,
 # scaled by confidence min(1, works / STRONG_CONFIDENCE_WORKS) so a one-paper record cannot
 # take the full share. An owner's acceptance is only as good as the owner's identity, so it
 # counts once the record is corroborated (level ≥ STRONG_OWNER_MIN_LEVEL); otherwise a fresh
 # account could claim a record, accept its works and look consistent.
-STRONG_ATTRIBUTION_MAX = 8
+STRONG_ATTRIBUTION_MAX = 7
 STRONG_OWNER_MIN_LEVEL = 3
 STRONG_CONFIDENCE_WORKS = 5
-# Coherence: share of the record's measurable papers in its largest coauthor-connected
-# cluster (two papers connect when they share a coauthor other than the record itself), scaled
+# Coherence: share of the record's other measurable papers linked to its largest coauthor-connected
+# cluster, (largest − 1) / (measurable − 1), so papers that share no coauthor at all score nothing
+# (two papers connect when they share a coauthor other than the record itself), scaled
 # by confidence min(1, (measurable − 1) / COHERENCE_CONFIDENCE_PAPERS). A record that silently
-# merged two namesakes splits into two clusters and scores about half.
-COHERENCE_MAX = 8
+# merged two namesakes splits into two clusters and scores about half. Real careers also split
+# into clusters (one-off collaborations), so this part is kept small and topic focus backs it up.
+COHERENCE_MAX = 7
 COHERENCE_CONFIDENCE_PAPERS = 4
+# Topic focus: the share of works in the record's most frequent arXiv archive (the part of the
+# primary category before the dot: cs, math, hep-th, …; a researcher moving between cs.LG and
+# cs.CV stays focused), mapped
+# linearly from TOPIC_FOCUS_FLOOR (nothing) to TOPIC_FOCUS_FULL (full points), times confidence
+# min(1, (works − 1) / TOPIC_FOCUS_CONFIDENCE_WORKS). Measured on the demo corpus, whose generator
+# knows who is who: for records of one person with 5+ works the share is 1.0 at the median and
+# 0.8 at the 10th percentile; for records merging three or more namesakes (who tend to work in
+# different fields) it is 0.6 at the median.
+TOPIC_FOCUS_MAX = 8
+TOPIC_FOCUS_FLOOR = 0.4
+TOPIC_FOCUS_FULL = 0.9
+TOPIC_FOCUS_CONFIDENCE_WORKS = 9
+# Works the disambiguation model is unsure belong here (Author.uncertain_works_count, below its
+# published confidence threshold) scale the whole part down: consistency × (1 − UNCERTAIN_WEIGHT ·
+# uncertain / works). A record whose every work is uncertain keeps a fifth of its consistency.
+UNCERTAIN_WEIGHT = 0.8
 # Papers with more authors than this are skipped when building the coauthor graph (for
 # coherence and vouching): a 3,000-author collaboration paper would add ~9 million pairs on its
 # own and says nothing about who actually knows whom. They still count as body of work. Solo
@@ -69,12 +100,12 @@ COLLABORATION_AUTHOR_CAP = COLLABORATION_AUTHOR_LIMIT
 # ---------------------------------------------------------------------------------------------
 # Vouching (0–30).
 # ---------------------------------------------------------------------------------------------
-VOUCHING_CAP = 30
+VOUCHING_CAP = 25
 # EigenTrust: personalised PageRank over the coauthor graph. Edge weight between two authors is
 # the sum over their shared papers of 1 / (authors − 1), so a large team spreads its trust thin.
 # Teleport goes only to pre-trusted seeds: records at or above EIGENTRUST_SEED_MIN_LEVEL that are
 # not under dispute or flagged; an L4 seed weighs twice an L3 one.
-EIGENTRUST_MAX = 24
+EIGENTRUST_MAX = 20
 EIGENTRUST_DAMPING = 0.85
 EIGENTRUST_SEED_MIN_LEVEL = 3
 EIGENTRUST_SEED_WEIGHTS = {3: 1.0, 4: 2.0}
@@ -106,14 +137,28 @@ DAILY_GAIN_CAP = 5
 # ---------------------------------------------------------------------------------------------
 # Tiers.
 # ---------------------------------------------------------------------------------------------
+# Tiers say how much evidence there is that a record is one real, correctly attributed researcher.
+# They say nothing about seniority or standing: a first-year student with a claimed, ORCID-backed
+# record can be "Well corroborated" and a famous name on an unclaimed, tangled record "Limited evidence".
 TIERS = [  # (lowest score, label), highest first
-    (80, "Highly trusted"),
-    (60, "Trusted"),
-    (40, "Established"),
+    (80, "Well corroborated"),
+    (60, "Corroborated"),
+    (40, "Consistent record"),
     (20, "Emerging"),
-    (0, "New"),
+    (0, "Limited evidence"),
 ]
 TIER_LABELS = [label for _, label in reversed(TIERS)]
+TIER_MEANINGS = {
+    "Limited evidence": "Little evidence yet that this record is one researcher: few works, or works that do "
+                        "not hang together. Not a judgement of the researcher.",
+    "Emerging": "Identity evidence is emerging: a public record with consistent works over time, not yet "
+                "corroborated by the researcher or by vouching.",
+    "Consistent record": "A long, coherent public record, or some corroboration: most likely one researcher, "
+                         "correctly attributed.",
+    "Corroborated": "Identity corroborated by the researcher (a claim backed by evidence) or by trusted coauthors.",
+    "Well corroborated": "Identity corroborated by strong evidence (ORCID, affiliation email or a moderator) and "
+                         "vouched for by trusted researchers.",
+}
 
 # The calibration target quoted on the method page and pinned by tests/test_trust_model.py.
 CALIBRATION = {
@@ -123,6 +168,7 @@ CALIBRATION = {
     "close_collaborators": 4,
     "expected_tier": "Emerging",
 }
+# The same shape merged with namesakes from other fields must stay below it (tests pin both).
 
 PARTS = ("identity", "consistency", "vouching", "penalties")
 
@@ -169,7 +215,7 @@ def body_of_work_points(works):
 
 def years_active_points(years):
     years = np.asarray(years, dtype=np.float64)
-    return YEARS_ACTIVE_MAX * np.clip(years, 0, YEARS_ACTIVE_FULL_AT) / YEARS_ACTIVE_FULL_AT
+    return YEARS_ACTIVE_MAX * np.clip(years - 1, 0, YEARS_ACTIVE_FULL_AT - 1) / (YEARS_ACTIVE_FULL_AT - 1)
 
 
 def strong_attribution_points(works, strong):
@@ -183,7 +229,7 @@ def strong_attribution_points(works, strong):
 def coherence_share(measurable, largest):
     measurable = np.asarray(measurable, dtype=np.float64)
     largest = np.asarray(largest, dtype=np.float64)
-    return np.divide(largest, measurable, out=np.zeros_like(measurable), where=measurable > 0)
+    return np.divide(np.maximum(largest - 1, 0), measurable - 1, out=np.zeros_like(measurable), where=measurable > 1)
 
 
 def coherence_points(measurable, largest):
@@ -192,14 +238,33 @@ def coherence_points(measurable, largest):
     return COHERENCE_MAX * coherence_share(measurable, largest) * confidence
 
 
-def consistency_points(works, years, strong, measurable, largest):
+def topic_focus_points(works, focus):
+    """focus: works in the record's most frequent primary category."""
+    works = np.asarray(works, dtype=np.float64)
+    share = np.divide(np.asarray(focus, dtype=np.float64), works, out=np.zeros_like(works), where=works > 0)
+    frac = np.clip((share - TOPIC_FOCUS_FLOOR) / (TOPIC_FOCUS_FULL - TOPIC_FOCUS_FLOOR), 0.0, 1.0)
+    confidence = np.clip((works - 1) / TOPIC_FOCUS_CONFIDENCE_WORKS, 0.0, 1.0)
+    return TOPIC_FOCUS_MAX * frac * confidence
+
+
+def attribution_confidence_factor(works, uncertain):
+    works = np.asarray(works, dtype=np.float64)
+    uncertain = np.minimum(np.asarray(uncertain, dtype=np.float64), works)
+    share = np.divide(uncertain, works, out=np.zeros_like(works), where=works > 0)
+    return 1.0 - UNCERTAIN_WEIGHT * share
+
+
+def consistency_points(works, years, strong, measurable, largest, focus=None, uncertain=None):
+    focus = np.zeros_like(np.asarray(works)) if focus is None else focus
+    uncertain = np.zeros_like(np.asarray(works)) if uncertain is None else uncertain
     total = (
         body_of_work_points(works)
         + years_active_points(years)
         + strong_attribution_points(works, strong)
         + coherence_points(measurable, largest)
+        + topic_focus_points(works, focus)
     )
-    return _round1(np.minimum(total, CONSISTENCY_CAP))
+    return _round1(np.minimum(total, CONSISTENCY_CAP) * attribution_confidence_factor(works, uncertain))
 
 
 def eigentrust_points(x):
@@ -275,6 +340,14 @@ def evidence_lines(part: str, facts: dict) -> list[str]:
             )
         else:
             lines.append("Too few coauthored papers to measure coherence")
+        focus = f.get("focus", 0)
+        if works >= 2 and focus:
+            lines.append(f"{focus} of {works} works in its main arXiv archive (topic focus)")
+        uncertain = min(f.get("uncertain", 0), works)
+        if uncertain:
+            factor = float(attribution_confidence_factor(works, uncertain))
+            lines.append(f"{uncertain} of {works} works are uncertain attributions (disambiguation confidence "
+                         f"below its threshold): consistency × {factor:.2f}")
         return lines
     if part == "vouching":
         lines = []

@@ -37,6 +37,10 @@ class TrustScore(models.Model):
     has_orcid = models.BooleanField(default=False)
     claim_state = models.CharField(max_length=12, default="unclaimed")
     works = models.PositiveIntegerField(default=0)
+    # Works in the record's most frequent primary category, and works the disambiguation model is
+    # unsure of (model 2026.12-1).
+    focus = models.PositiveIntegerField(default=0)
+    uncertain = models.PositiveIntegerField(default=0)
     strong = models.PositiveIntegerField(default=0)
     first_year = models.PositiveSmallIntegerField(null=True, blank=True)
     last_year = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -88,7 +92,8 @@ class TrustScore(models.Model):
             "consistency": {"points": self.consistency, "cap": trust_model.CONSISTENCY_CAP, "facts": {
                 "works": self.works, "strong": self.strong, "first_year": self.first_year,
                 "last_year": self.last_year, "years": years, "measurable": self.measurable,
-                "largest": self.largest, "clusters": self.clusters}},
+                "largest": self.largest, "clusters": self.clusters, "focus": self.focus,
+                "uncertain": self.uncertain}},
             "vouching": {"points": self.vouching, "cap": trust_model.VOUCHING_CAP, "facts": {
                 "eigentrust_x": self.eigentrust_x, "seed": self.is_seed, "follows": self.follows,
                 "vouches": self.vouches}},

@@ -16,6 +16,8 @@ from django.db.models import Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from config.dates import format_day
+
 from . import method as M
 from .models import TrustScore, TrustSnapshot
 
@@ -54,6 +56,10 @@ class TrustView:
     @property
     def capped_today(self) -> bool:
         return self.raw_score > self.score
+
+    @property
+    def tier_meaning(self) -> str:
+        return M.TIER_MEANINGS.get(self.tier, "")
 
     @property
     def is_current_model(self) -> bool:
@@ -115,10 +121,13 @@ def sparkline(history: list[dict]) -> dict:
 
     coords = [xy(e) for e in history]
     first, last = history[0], history[-1]
-    label = (
-        f"Trust score over the last {HISTORY_DAYS} days: {first['score']} on {first['day']:%d %b %Y}, "
-        f"{last['score']} today"
-    )
+    if first["day"] == today:
+        label = f"Trust score today: {last['score']}"
+    elif all(e["score"] == last["score"] for e in history):
+        label = f"Trust score {last['score']}, unchanged since {format_day(first['day'])}"
+    else:
+        label = (f"Trust score over the last {HISTORY_DAYS} days: {first['score']} on {format_day(first['day'])}, "
+                 f"{last['score']} today")
     low = min(e["score"] for e in history)
     high = max(e["score"] for e in history)
     return {
@@ -157,7 +166,7 @@ def method_constants() -> dict:
     years_cal = M.CALIBRATION["years_active"]
     works_cal = M.CALIBRATION["works"]
     identity = float(M.identity_points([M.CALIBRATION["level"]], [False])[0])
-    consistency = float(M.consistency_points([works_cal], [years_cal], [0], [works_cal], [works_cal])[0])
+    consistency = float(M.consistency_points([works_cal], [years_cal], [0], [works_cal], [works_cal], [works_cal])[0])
     total = int(M.total_score(identity, consistency, 0.0, 0.0))
     return {
         "M": M,
@@ -166,7 +175,9 @@ def method_constants() -> dict:
             {"level": lvl, "label": M.IDENTITY_LEVEL_LABELS[lvl], "points": pts}
             for lvl, pts in sorted(M.IDENTITY_LEVEL_POINTS.items())
         ],
-        "tiers": [{"label": label, "low": low, "high": high} for label, low, high in M.tier_ranges()],
+        "tiers": [{"label": label, "low": low, "high": high, "meaning": M.TIER_MEANINGS[label]}
+                  for label, low, high in M.tier_ranges()],
+        "changelog": M.MODEL_CHANGELOG,
         "seed_weights": sorted(M.EIGENTRUST_SEED_WEIGHTS.items()),
         "eigentrust_span_decades": round(math.log10(M.EIGENTRUST_X_FULL / M.EIGENTRUST_X_FLOOR), 2),
         "calibration": {
@@ -176,6 +187,7 @@ def method_constants() -> dict:
             "body": round(float(M.body_of_work_points([works_cal])[0]), 1),
             "years": round(float(M.years_active_points([years_cal])[0]), 1),
             "coherence": round(float(M.coherence_points([works_cal], [works_cal])[0]), 1),
+            "focus": round(float(M.topic_focus_points([works_cal], [works_cal])[0]), 1),
             "total": total,
             "tier": M.tier_for(total),
         },

@@ -25,6 +25,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
 
 INSTALLED_APPS = [
+    "config.cli",  # first: its createsuperuser replaces django.contrib.auth's (email only)
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

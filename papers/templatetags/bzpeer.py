@@ -92,3 +92,19 @@ def _category_url(code: str) -> str:
 def category_label(code):
     """cs.LG → "Machine Learning" (a static table: no query)."""
     return category_name(canonical_category(str(code)))
+
+
+@register.filter
+def day(value):
+    """A date as people read it everywhere on the site: "5 Dec 2026" (config/dates.py)."""
+    from config.dates import format_day
+
+    return format_day(value)
+
+
+@register.filter
+def day_time(value):
+    """A moment as people read it everywhere on the site: "5 Dec 2026, 14:03 UTC" (config/dates.py)."""
+    from config.dates import format_day_time
+
+    return format_day_time(value)

@@ -11,6 +11,7 @@ import unicodedata
 import tldextract
 from django.db.models import F
 
+from config.dates import format_day
 from researchers.data.institution_domains import INSTITUTION_DOMAINS
 from researchers.models import ClaimStatus, EvidenceKind
 
@@ -123,7 +124,7 @@ def derive_evidence(claim):
             continue
         rows.append(ClaimEvidence(
             claim=claim, kind=EvidenceKind.ORCID_OAUTH, level=3, observed_at=when,
-            summary=f"ORCID {orcid} authenticated {when:%Y-%m-%d}",
+            summary=f"ORCID {orcid} authenticated {format_day(when)}",
             detail={"orcid": orcid, "matches_record": bool(author.orcid)},
         ))
     if emails:
@@ -155,7 +156,7 @@ def derive_evidence(claim):
     if claim.status == ClaimStatus.APPROVED and claim.reviewed_at:
         rows.append(ClaimEvidence(
             claim=claim, kind=EvidenceKind.MODERATOR_REVIEW, level=4, observed_at=claim.reviewed_at,
-            summary=f"reviewed and approved by a moderator {claim.reviewed_at:%Y-%m-%d}",
+            summary=f"reviewed and approved by a moderator {format_day(claim.reviewed_at)}",
             detail={"reviewer_id": claim.reviewed_by_id},
         ))
     return rows

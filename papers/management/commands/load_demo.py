@@ -6,6 +6,7 @@ Idempotent: every source it has loaded is remembered as an ImportRun, so a secon
 checks those and returns.
 """
 
+import sys
 from pathlib import Path
 
 from django.conf import settings
@@ -17,6 +18,34 @@ from papers.services import ImportSourceError, import_arxiv_source, import_run_s
 
 DEMO_SEED = 42
 _DONE = (ImportState.SUCCEEDED, ImportState.PARTIAL, ImportState.FAILED)
+PROGRESS_EVERY = 5000
+
+
+class Progress:
+    """Records loaded so far: a tqdm bar on a terminal, else a line every `every` records (logs, CI)."""
+
+    def __init__(self, stdout, *, total: int | None, unit: str, every: int, label: str):
+        self.stdout, self.total, self.unit, self.every, self.label = stdout, total, unit, every, label
+        self.done, self.next_line, self.bar = 0, every, None
+        if sys.stderr.isatty() and getattr(stdout, "isatty", lambda: False)():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit=unit, unit_scale=True, desc=label, leave=False, file=sys.stderr)
+
+    def add(self, n: int) -> None:
+        self.done += n
+        if self.bar is not None:
+            self.bar.update(n)
+            return
+        if self.every and self.done >= self.next_line:
+            of = f"/{self.total}" if self.total else ""
+            pct = f" ({100 * self.done // self.total}%)" if self.total else ""
+            self.stdout.write(f"{self.label}: {self.done}{of} {self.unit}s{pct}")
+            self.next_line = (self.done // self.every + 1) * self.every
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 # The real samples worth showing, relative to ARXIV_SAMPLES_DIR: the Kaggle lines, the
 # OAI-PMH ListRecords/GetRecord pages (arXiv and arXivRaw), and the Atom API responses.
@@ -49,10 +78,16 @@ class Command(BaseCommand):
         parser.add_argument("--out", default=None, help="corpus file (default var/demo/corpus.jsonl.gz)")
         parser.add_argument("--no-samples", action="store_true", help="skip the real arXiv samples")
         parser.add_argument("--force", action="store_true", help="load again even if already loaded")
+        parser.add_argument("--progress-every", type=int, default=PROGRESS_EVERY,
+                            help=f"without a terminal, print a progress line every N records "
+                                 f"(default {PROGRESS_EVERY}; 0: none)")
 
-    def handle(self, *args, papers, seed, out, no_samples, force, **options):
+    def handle(self, *args, papers, seed, out, no_samples, force, progress_every, **options):
         if papers < 0:
             raise CommandError("--papers must be 0 or more")
+        if progress_every < 0:
+            raise CommandError("--progress-every must be 0 or more")
+        self.progress_every = progress_every
         out_path = Path(out) if out else Path(settings.BASE_DIR) / "var" / "demo" / "corpus.jsonl.gz"
         if papers:
             self._synthetic(papers, seed, out_path, force)
@@ -85,10 +120,14 @@ class Command(BaseCommand):
             call_command("generate_corpus", papers=papers, seed=seed, out=str(out_path), stdout=self.stdout)
             stamp.write_text(wanted + "\n")
         run = import_run_start(source=str(out_path), format="kaggle", params=params)
+        progress = Progress(self.stdout, total=papers, unit="paper", every=self.progress_every,
+                            label="demo: importing the synthetic corpus")
         try:
-            import_arxiv_source(run=run)
+            import_arxiv_source(run=run, on_batch=lambda stats: progress.add(stats.seen))
         except ImportSourceError as exc:
             raise CommandError(f"demo: the synthetic corpus did not import: {exc}") from exc
+        finally:
+            progress.close()
         self.stdout.write(f"demo: synthetic corpus imported: {self._counts(run)}")
 
     # -- the real samples ------------------------------------------------------------------------
@@ -107,10 +146,12 @@ class Command(BaseCommand):
             return
         totals = dict(created=0, updated=0, unchanged=0, failed=0, authors=0)
         skipped = []
+        progress = Progress(self.stdout, total=None, unit="record", every=self.progress_every,
+                            label=f"demo: importing {len(todo)} real sample files")
         for path in todo:
             run = import_run_start(source=str(path), format="auto", params={"demo": "samples"})
             try:
-                import_arxiv_source(run=run)
+                import_arxiv_source(run=run, on_batch=lambda stats: progress.add(stats.seen))
             except ImportSourceError as exc:
                 # Error responses (arXiv API error feeds, a 503 page) are part of the samples;
                 # they have nothing to import, so they are reported and skipped.
@@ -120,6 +161,7 @@ class Command(BaseCommand):
             totals["unchanged"] += run.unchanged
             totals["failed"] += run.failed
             totals["authors"] += run.authors_created
+        progress.close()
         self.stdout.write(
             f"demo: {len(todo)} real arXiv sample files from {root} imported: {totals['created']} created, "
             f"{totals['updated']} updated, {totals['unchanged']} unchanged, {totals['authors']} authors, "

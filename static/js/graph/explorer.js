@@ -74,6 +74,37 @@
   function layout(randomize) {
     cy.layout({ name: "cose", animate: false, randomize: !!randomize, nodeRepulsion: 9000, idealEdgeLength: 70,
                 nodeOverlap: 8, padding: 24, numIter: 1500 }).run();
+    window.BZGraph.stretchToBox(cy, cy.elements().not(".filtered"), 2);
+  }
+
+  // Labels: only the most connected nodes carry one (the rest on hover or selection), so that
+  // a crowded slice stays legible.
+  var LABELS = { person: 12, topic: 4, institution: 3 };
+  // Below this zoom the 12 px labels would render under ~10 px: zoom in on the centre instead of
+  // fitting everything at an unreadable size (the reader pans or zooms out for the rest).
+  var MIN_READABLE_ZOOM = 0.85;
+
+  function labelTopNodes() {
+    cy.batch(function () {
+      cy.nodes().addClass("unlabelled");
+      var shown = cy.nodes().not(".filtered");
+      shown.filter("[?center]").removeClass("unlabelled");
+      Object.keys(LABELS).forEach(function (type) {
+        shown.filter("[type = '" + type + "']").sort(function (a, b) {
+          return (b.data("weighted_degree") || b.data("weight") || 0) - (a.data("weighted_degree") || a.data("weight") || 0);
+        }).slice(0, LABELS[type]).removeClass("unlabelled");
+      });
+    });
+  }
+
+  function fitSensibly() {
+    var shown = cy.elements().not(".filtered");
+    cy.fit(shown, 30);
+    if (cy.zoom() < MIN_READABLE_ZOOM) {
+      var center = cy.getElementById(root.dataset.center);
+      cy.zoom(MIN_READABLE_ZOOM);
+      cy.center(center.nonempty() ? center : shown);
+    }
   }
 
   // ---- filters -------------------------------------------------------------------------
@@ -122,6 +153,7 @@
         if (!n.hasClass("filtered") && n.connectedEdges().not(".filtered").empty()) n.addClass("filtered");
       });
     });
+    labelTopNodes();
     var shown = cy.nodes().not(".filtered").length;
     setStatus(shown + " of " + cy.nodes().length + " nodes shown" + lastStatusSuffix);
   }
@@ -189,7 +221,7 @@
     }
     if (d.type === "person" && d.slug && d.slug !== root.dataset.slug) {
       var connect = el("button", { type: "button", class: "secondary", text: "How am I connected?" });
-      connect.addEventListener("click", function () { $("path-to").value = d.slug; findPath(); });
+      connect.addEventListener("click", function () { $("path-to").value = d.slug; findPath(d.slug); });
       actions.appendChild(connect);
     }
     if (d.url) actions.appendChild(el("a", { href: d.url, role: "button", class: "outline", text: "Open page" }));
@@ -234,12 +266,57 @@
     });
   }
 
+  function fold(text) {
+    return (text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/\s+/g, " ").trim();
+  }
+
+  // A profile URL, a person of this graph (by slug or name), else null: the name is looked up.
   function targetSlug(value) {
     value = (value || "").trim();
     var m = value.match(/\/researchers\/([^/]+)\/?/);
     if (m) return decodeURIComponent(m[1]);
-    var byName = cy.nodes("[type = 'person']").filter(function (n) { return n.data("label").toLowerCase() === value.toLowerCase(); });
-    return byName.nonempty() ? byName[0].data("slug") : value;
+    var people = cy.nodes("[type = 'person']").filter(function (n) {
+      return n.data("slug") === value || fold(n.data("label")) === fold(value);
+    });
+    return people.nonempty() ? people[0].data("slug") : null;
+  }
+
+  // Names outside the graph go through the site's researcher search (typo- and accent-tolerant,
+  // best match first). One record with exactly that name, or a single hit, is taken; otherwise the
+  // reader chooses.
+  function resolveName(value) {
+    var url = "/api/researchers/?search=" + encodeURIComponent(value);
+    return fetch(url, { headers: { Accept: "application/json" } })
+      .then(function (r) {
+        if (!r.ok) throw new Error("the researcher search answered " + r.status);
+        return r.json();
+      })
+      .then(function (body) {
+        var hits = (body.results || []).filter(function (a) { return a.slug !== $("path-from").value; });
+        var exact = hits.filter(function (a) { return fold(a.display_name) === fold(value); });
+        if (exact.length === 1) return { slug: exact[0].slug };
+        if (hits.length === 1 && !exact.length) return { slug: hits[0].slug };
+        return { choices: (exact.length ? exact : hits).slice(0, 8) };
+      });
+  }
+
+  function offerChoices(value, choices) {
+    var out = $("path-result");
+    out.textContent = "";
+    if (!choices.length) {
+      out.appendChild(el("p", { role: "alert", text: "No researcher is named like “" + value + "”." }));
+      return;
+    }
+    out.appendChild(el("p", { text: "Several researchers match “" + value + "”. Which one?" }));
+    var list = el("ul", { class: "path-choices", "data-path-choices": "" });
+    choices.forEach(function (a) {
+      var years = a.first_year ? " · " + a.first_year + (a.last_year && a.last_year !== a.first_year ? "–" + a.last_year : "") : "";
+      var works = a.counts ? " · " + a.counts.works + " work" + (a.counts.works === 1 ? "" : "s") : "";
+      var pick = el("button", { type: "button", class: "secondary", "data-slug": a.slug, text: a.display_name });
+      pick.addEventListener("click", function () { $("path-to").value = a.slug; findPath(a.slug); });
+      list.appendChild(el("li", {}, [pick, el("small", { class: "muted", text: works + years + (a.affiliation ? " · " + a.affiliation : "") })]));
+    });
+    out.appendChild(list);
   }
 
   function clearPath() {
@@ -247,11 +324,20 @@
     cy.remove(cy.elements(".path-only"));
   }
 
-  function findPath() {
-    var from = $("path-from").value, to = targetSlug($("path-to").value);
+  function findPath(slug) {
+    var typed = $("path-to").value.trim();
     var out = $("path-result");
+    if (!typed && !slug) { out.textContent = "Name a researcher to connect to."; return; }
+    var to = slug || targetSlug(typed);
     out.textContent = "Searching…";
-    if (!to) { out.textContent = "Name a researcher to connect to."; return; }
+    if (!to) {
+      resolveName(typed).then(function (found) {
+        if (found.slug) findPath(found.slug);
+        else offerChoices(typed, found.choices);
+      }).catch(function (err) { out.textContent = "Could not look up “" + typed + "”: " + err.message; });
+      return;
+    }
+    var from = $("path-from").value;
     var url = root.dataset.pathUrl + "?from=" + encodeURIComponent(from) + "&to=" + encodeURIComponent(to);
     fetch(url, { headers: { Accept: "application/json" } })
       .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
@@ -367,6 +453,8 @@
     window.BZGraph.explorer = { cy: cy, expand: expandNode, applyFilters: applyFilters, select: selectNode, expanded: expanded };
 
     cy.on("tap", "node", function (evt) { showDetails(evt.target); });
+    cy.on("mouseover", "node", function (evt) { evt.target.addClass("hover-label"); });
+    cy.on("mouseout", "node", function (evt) { evt.target.removeClass("hover-label"); });
     cy.on("tap", "edge", function (evt) {
       var e = evt.target;
       detailsEl.textContent = "";
@@ -387,19 +475,21 @@
     searchBox.addEventListener("keydown", function (evt) {
       if (evt.key === "Enter") { evt.preventDefault(); search(searchBox.value, true); }
     });
-    $("path-form").addEventListener("submit", function (evt) { evt.preventDefault(); findPath(); });
+    $("path-form").addEventListener("submit", function (evt) { evt.preventDefault(); findPath(null); });
     $("export-png").addEventListener("click", exportPng);
     $("export-json").addEventListener("click", exportJson);
 
     var first = true;
     fetchSlice(root.dataset.apiUrl, function (data) {
       var added = merge(data, null);
-      if (added.nonempty()) { layout(first); first = false; }
+      var laidOut = added.nonempty();
+      if (laidOut) { layout(first); first = false; }
       lastStatusSuffix = data.status === "building" ? " · building the slice, more will appear…" :
         data.status === "failed" ? " · the last build failed; showing what is available" : "";
       expanded[root.dataset.center] = true;
       setYearBounds();
       applyFilters();
+      if (laidOut) fitSensibly();
       refreshPeople();
       root.dataset.state = data.status;
       if (data.status === "ready") lastStatusSuffix = "";

@@ -52,9 +52,15 @@
       if (url) window.location.href = url;
     });
     el._cy = cy;
+    var stretched = false;
     // The stage may still be settling (htmx swap, late stylesheet, a narrow phone): refit
     // whenever the box changes size, so the drawing always matches its container.
-    var refit = function () { cy.resize(); cy.fit(undefined, 14); };
+    var refit = function () {
+      cy.resize();
+      // Once the box has its real size, widen the round layout to the box's shape.
+      if (!stretched && cy.width() > 0 && cy.height() > 0) { window.BZGraph.stretchToBox(cy); stretched = true; }
+      cy.fit(undefined, 14);
+    };
     window.requestAnimationFrame(refit);
     if (typeof window.ResizeObserver === "function") {
       new window.ResizeObserver(refit).observe(el);

@@ -10,8 +10,8 @@
   }
   var style = [
     { selector: "node", style: {
-      "label": "data(label)", "font-size": 9, "color": "#17202e", "text-valign": "bottom", "text-margin-y": 3,
-      "text-wrap": "ellipsis", "text-max-width": 120, "min-zoomed-font-size": 7,
+      "label": "data(label)", "font-size": 12, "color": "#17202e", "text-valign": "bottom", "text-margin-y": 3,
+      "text-wrap": "ellipsis", "text-max-width": 140, "min-zoomed-font-size": 8,
       "text-background-color": "#ffffff", "text-background-opacity": 0.75, "text-background-padding": 1,
       "width": 16, "height": 16, "border-width": 1, "border-color": "#ffffff" } },
     { selector: "node[type = 'person']", style: {
@@ -31,6 +31,9 @@
       "width": "mapData(weight, 0, 1, 14, 30)", "height": "mapData(weight, 0, 1, 14, 30)" } },
     { selector: "node[type = 'institution']", style: { "shape": "hexagon", "background-color": "#1b7a4b",
       "width": 18, "height": 18 } },
+    // The explorer labels only its most connected nodes (explorer.js); the rest on hover or selection.
+    { selector: "node.unlabelled", style: { "label": "" } },
+    { selector: "node.hover-label", style: { "label": "data(label)", "z-index": 25 } },
     { selector: "node:selected, node.match", style: { "border-width": 4, "border-color": "#f2b705", "label": "data(label)",
       "z-index": 20 } },
     { selector: "edge", style: { "width": 1, "line-color": "#cfd5de", "curve-style": "haystack", "opacity": 0.8 } },
@@ -48,7 +51,26 @@
     { selector: "node.path", style: { "width": 26, "height": 26 } },
     { selector: ".filtered", style: { "display": "none" } }
   ];
+  // Stretch a layout to the shape of its box (cose draws a round cluster; boxes are wide), so
+  // that a fit fills the box instead of leaving a small disc in the middle.
+  function stretchToBox(cy, eles, maxFactor) {
+    eles = eles || cy.elements();
+    var nodes = eles.nodes();
+    if (nodes.length < 3 || !cy.width() || !cy.height()) return;
+    var bb = nodes.boundingBox({ includeLabels: false });
+    if (!bb.w || !bb.h) return;
+    var want = cy.width() / cy.height(), have = bb.w / bb.h;
+    var sx = 1, sy = 1, cap = maxFactor || 2.5;
+    if (have < want) sx = Math.min(want / have, cap); else sy = Math.min(have / want, cap);
+    var cx = bb.x1 + bb.w / 2, cyy = bb.y1 + bb.h / 2;
+    nodes.positions(function (n) {
+      var p = n.position();
+      return { x: cx + (p.x - cx) * sx, y: cyy + (p.y - cyy) * sy };
+    });
+  }
+
   window.BZGraph = window.BZGraph || {};
+  window.BZGraph.stretchToBox = stretchToBox;
   window.BZGraph.style = style;
   window.BZGraph.palette = PALETTE;
 })();
