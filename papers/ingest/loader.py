@@ -688,9 +688,9 @@ class BatchLoader:
         )
         insert = """
             INSERT INTO papers_authorship (paper_id, author_id, position, raw_name, keyname, forenames, suffix,
-                                           affiliation, institution_id, attribution)
+                                           affiliation, institution_id, attribution, evidence)
             SELECT b.paper_id, b.author_id, b.position, b.raw_name, b.keyname, b.forenames, b.suffix,
-                   b.affiliation, i.id, b.attribution
+                   b.affiliation, i.id, b.attribution, ''
             FROM stg_byline b LEFT JOIN papers_institution i ON b.inst_key <> '' AND i.key = b.inst_key
         """
         # A paper created by this batch has no slots yet: a plain INSERT, a third cheaper than
