@@ -12,6 +12,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from papers.ingest.synthetic import generate_corpus
+from papers.ingest.synthetic.foreign import generate_foreign_corpus
 
 
 def _probability(value: str) -> float:
@@ -39,8 +40,12 @@ class Command(BaseCommand):
                             help="share of papers signed by a large collaboration (default 0.001)")
         parser.add_argument("--workers", type=int, default=None, help="rendering processes (default: all CPUs)")
         parser.add_argument("--compresslevel", type=int, default=1, choices=range(0, 10))
+        parser.add_argument("--shape", choices=("bzpeer", "foreign"), default="bzpeer",
+                            help="bzpeer: our world model (default); foreign: another generator's shape "
+                                 "(made-up words, Zipf authors from communities of 200; see synthetic/foreign.py)")
 
-    def handle(self, *args, papers, seed, out, homonym_rate, collab_rate, workers, compresslevel, **options):
+    def handle(self, *args, papers, seed, out, homonym_rate, collab_rate, workers, compresslevel, shape="bzpeer",
+               **options):
         if papers < 1:
             raise CommandError("--papers must be at least 1")
         progress = None
@@ -52,9 +57,13 @@ class Command(BaseCommand):
             def progress(done, total):
                 bar.update(done - bar.n)
         try:
-            stats = generate_corpus(out, papers=papers, seed=seed, homonym_rate=homonym_rate,
-                                    collab_rate=collab_rate, compresslevel=compresslevel, workers=workers,
-                                    progress=progress)
+            if shape == "foreign":
+                stats = generate_foreign_corpus(out, papers=papers, seed=seed, compresslevel=compresslevel,
+                                                progress=progress)
+            else:
+                stats = generate_corpus(out, papers=papers, seed=seed, homonym_rate=homonym_rate,
+                                        collab_rate=collab_rate, compresslevel=compresslevel, workers=workers,
+                                        progress=progress)
         except OSError as exc:
             raise CommandError(f"cannot write {out}: {exc}") from exc
         finally:
