@@ -356,6 +356,8 @@ _NOUN_POS = ("NOUN", "PROPN")
 MAX_PHRASE_WORDS = 4
 LONG_RUN = 8
 _MIN_UNIGRAM = 5
+# Unknown words with these endings are derived adjectives ("nonlinear", "nonlocal", "unitary").
+_ADJ_ENDINGS = ("al", "ar", "ic", "ive", "ous", "ible", "able", "ary", "less", "ful")
 
 # Words (letters, with in-word hyphens and apostrophes) or any other single character, which
 # cuts a phrase: punctuation, math and LaTeX leftovers, digits ("h2o" leaves one-letter
@@ -404,14 +406,16 @@ def word_class(word: str) -> int:
 
 
 def _unigram_ok(word: str) -> bool:
-    """A single word names a topic only when it can be nothing but a noun ("superconductivity",
-    "graphene"), never a verb or adjective as well ("transitions", "quantum"), and is not vague."""
+    """A single word names a topic only when it is a technical term: unknown to the general
+    English lexicon ("graphene", "blazars", "hamiltonian") and not shaped like an adjective
+    ("nonlinear", "multiscale" is fine). Common nouns alone ("theorems", "coefficients",
+    "predictions") are too vague: they name topics inside a phrase ("modular forms")."""
     ok = _unigram_cache.get(word)
     if ok is None:
         ok = len(word) >= _MIN_UNIGRAM and word not in GENERIC_WORDS and word not in BAD_HEADS
         if ok:
             lemmas = _lexicon()(word)
-            ok = not lemmas or set(lemmas) <= {"NOUN", "PROPN"}
+            ok = not lemmas and not word.endswith(_ADJ_ENDINGS)
         _unigram_cache[word] = ok
     return ok
 
