@@ -14,12 +14,12 @@ a topic it is recognised in every later batch.
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
+from array import array
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
+import numpy as np
 from django.utils.text import slugify
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
@@ -501,7 +501,7 @@ def phrase_slug(phrase: str) -> str:
 
 # Longer phrases are more specific and more readable: "neural architecture search" beats
 # "architecture search" at equal TF-IDF.
-_LENGTH_BOOST = (0.0, 1.0, 1.6, 2.0, 2.2)
+_LENGTH_BOOST = np.array([0.0, 1.0, 1.6, 2.0, 2.2])
 
 
 class PhraseExtractor:
@@ -531,55 +531,76 @@ class PhraseExtractor:
 
     @staticmethod
     def count(docs: Sequence[tuple[str, str]]):
-        """The candidate-phrase counts of a window: the costly half of ``extract``.
+        """The candidate phrases of a window: the costly half of ``extract``.
 
         It depends on nothing but ``docs`` (not on ``known``), so the loader runs it a batch
         ahead in its parse thread while the main thread waits on Postgres.
-        Returns (per-document {phrase: count}, {phrase: document frequency}) or None when
-        there is no candidate.
+        Returns (terms, ids, indptr): each distinct phrase once, and every document's
+        candidates as int32 ids into ``terms`` (document d's are ids[indptr[d]:indptr[d + 1]]),
+        or None when there is no candidate. Ids, not strings per occurrence: on a large
+        vocabulary (made-up words, another language) a window holds ~700k occurrences.
         """
         if not docs:
             return None
-        per_doc = [Counter(_doc_candidates(doc)) for doc in docs]  # Counter counts in C
-        df: Counter = Counter()
-        for tf in per_doc:
-            df.update(tf.keys())
-        if not df:
+        vocab: dict[str, int] = {}
+        setdefault = vocab.setdefault
+        ids = array("i")
+        append = ids.append
+        indptr = [0]
+        for doc in docs:
+            for phrase in _doc_candidates(doc):
+                append(setdefault(phrase, len(vocab)))
+            indptr.append(len(ids))
+        if not vocab:
             return None
-        return per_doc, df
+        return list(vocab), ids, indptr
 
     def select(self, n_docs: int, counted) -> list[list[tuple[str, float]]]:
         """The top phrases of each document from ``count``'s output, given what is ``known`` now."""
         results: list[list[tuple[str, float]]] = [[] for _ in range(n_docs)]
         if counted is None or not n_docs:
             return results
-        per_doc, df = counted
+        terms, ids, indptr = counted
+        n_terms = len(terms)
+        ids = np.frombuffer(ids, dtype=np.int32).astype(np.int64)
+        doc_of = np.repeat(np.arange(n_docs, dtype=np.int64), np.diff(np.asarray(indptr)))
+        # (document, phrase) pairs with their counts, sorted by document: the term frequencies.
+        pairs, tf = np.unique(doc_of * n_terms + ids, return_counts=True)
+        pair_doc, pair_term = np.divmod(pairs, n_terms)
+        df = np.bincount(pair_term, minlength=n_terms)
         # A phrase in over a fifth of a big window is background vocabulary for that window.
         max_df = n_docs if n_docs < 200 else max(self.min_df, int(0.2 * n_docs))
-        min_df = self.min_df
-        known = self.known
-        log_n = math.log(1 + n_docs)
-        # Weights of the eligible phrases only: on a large vocabulary most candidates occur once,
-        # so filtering the window's vocabulary first spares a look-up per occurrence below.
+        eligible = (df >= self.min_df) & (df <= max_df)
+        if self.known:
+            known = self.known
+            rare = np.flatnonzero(df < self.min_df)
+            eligible[rare[np.fromiter((terms[i] in known for i in rare.tolist()), dtype=bool, count=len(rare))]] = True
+        chosen_terms = np.flatnonzero(eligible)
+        if not len(chosen_terms):
+            return results
+        n_words = np.fromiter((terms[i].count(" ") + 1 for i in chosen_terms.tolist()), dtype=np.int64,
+                              count=len(chosen_terms))
         # Smoothed IDF; with a tiny window it is nearly flat and the length boost decides.
-        weights = {
-            term: (log_n - math.log(1 + d) + 1.0) * _LENGTH_BOOST[min(term.count(" ") + 1, 4)]
-            for term, d in df.items()
-            if d <= max_df and (d >= min_df or term in known)
-        }
-        for row, tf in enumerate(per_doc):
-            # The intersection runs in C: most of a document's candidates are not eligible.
-            scored = [(math.log1p(tf[term]) * weights[term], term) for term in tf.keys() & weights.keys()]
-            if not scored:
-                continue
-            norm = math.sqrt(sum(s * s for s, _t in scored)) or 1.0
-            scored.sort(key=lambda st: (-st[0], st[1]))
+        weight = np.zeros(n_terms)
+        weight[chosen_terms] = (np.log((1 + n_docs) / (1 + df[chosen_terms])) + 1.0) * _LENGTH_BOOST[
+            np.minimum(n_words, 4)]
+        score = np.log1p(tf) * weight[pair_term]  # sublinear tf
+        keep = score > 0
+        pair_doc, pair_term, score = pair_doc[keep], pair_term[keep], score[keep]
+        norm = np.sqrt(np.bincount(pair_doc, weights=score * score, minlength=n_docs))
+        score = score / norm[pair_doc]
+        # Best first within each document; equal scores in phrase order, for a stable choice.
+        order = np.lexsort((pair_term, -score, pair_doc))
+        pair_doc, pair_term, score = pair_doc[order], pair_term[order], score[order]
+        bounds = np.searchsorted(pair_doc, np.arange(n_docs + 1))
+        for row in np.flatnonzero(np.diff(bounds)).tolist():
             chosen: list[tuple[str, float]] = []
             slugs: set[str] = set()
-            for value, term in scored:
-                score = value / norm
-                if score < self.min_score:
+            for k in range(bounds[row], bounds[row + 1]):
+                value = float(score[k])
+                if value < self.min_score:
                     break
+                term = terms[pair_term[k]]
                 padded = f" {term} "
                 if any(padded in f" {c} " or f" {c} " in padded for c, _ in chosen):
                     continue  # "architecture search" inside "neural architecture search"
@@ -587,7 +608,7 @@ class PhraseExtractor:
                 if not slug or slug in slugs:
                     continue  # "wave signal" after "wave signals": one topic
                 slugs.add(slug)
-                chosen.append((term, round(score, 4)))
+                chosen.append((term, round(value, 4)))
                 if len(chosen) >= self.top_k:
                     break
             results[row] = chosen
