@@ -45,7 +45,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 from bench.common import (  # noqa: E402
     PYTHON,
     ROOT,
-    database_url,
     drop_database,
     ensure_corpus,
     fresh_database,

@@ -1,15 +1,18 @@
 """Topics: arXiv categories with their human names, and phrase topics from titles and abstracts.
 
-Phrase topics come from scikit-learn TF-IDF over noun-phrase-like n-grams. Without a POS
-tagger (far too slow for millions of abstracts) a "noun phrase" is approximated by cutting
-the text at stopwords, verbs of academic prose, punctuation and numbers, then keeping 1-4
-word n-grams inside each chunk that pass a few shape rules (no adverbs, no adjective at the
-end, no generic single words). The cutting is one compiled regex, so it runs in C.
+Phrase topics are noun phrases. A POS tagger reads context but costs milliseconds an abstract
+on two shared cores (an import must stay near 1/20 of raw COPY), so each word's possible parts
+of speech come from LemmInflect's English lexicon instead, cached per word: a phrase is a run
+of nouns and adjectives ending on a noun, cut at stopwords (scikit-learn's list plus the
+boilerplate of academic prose), words English uses only as verbs or adverbs ("built",
+"sacrificing") and punctuation; a plural noun ends its run ("networks meets" is two runs).
+A single word is a topic only when the lexicon does not know it (a technical term).
 
-The vocabulary is the set of phrase topics already in the database, plus phrases that recur
-within the batch being loaded (document frequency ≥ ``min_df``): a phrase must be seen
-in several papers before it becomes a topic, which keeps one-off noise out, and once it is
-a topic it is recognised in every later batch.
+Candidates are scored by TF-IDF against the window of papers they were counted in, merged
+when one contains the other or they differ only in number, and a paper keeps its top five.
+The vocabulary is the set of phrase topics already in the database plus phrases that recur in
+the window (document frequency >= ``min_df``): a phrase must be seen in several papers before
+it becomes a topic, and once it is a topic it is recognised in every later batch.
 """
 
 from __future__ import annotations
