@@ -194,13 +194,15 @@ class Timer:
         return False
 
 
-def corpus_path(n: int, seed: int = 1) -> Path:
-    return BENCH_DIR / f"corpus-{n}-s{seed}.jsonl.gz"
+def corpus_path(n: int, seed: int = 1, shape: str = "bzpeer") -> Path:
+    prefix = "corpus" if shape == "bzpeer" else f"corpus-{shape}"
+    return BENCH_DIR / f"{prefix}-{n}-s{seed}.jsonl.gz"
 
 
-def ensure_corpus(n: int, seed: int = 1, homonym_rate: float = 0.05, log=print) -> tuple[Path, Measured | None]:
-    """The cached corpus of ``n`` papers for ``seed``, generated (and measured) when missing."""
-    path = corpus_path(n, seed)
+def ensure_corpus(n: int, seed: int = 1, homonym_rate: float = 0.05, log=print,
+                  shape: str = "bzpeer") -> tuple[Path, Measured | None]:
+    """The cached corpus of ``n`` papers for ``seed`` (``generate_corpus --shape``), generated when missing."""
+    path = corpus_path(n, seed, shape)
     from devdata import sidecar_paths
 
     truth, persons = sidecar_paths(path)
@@ -210,9 +212,9 @@ def ensure_corpus(n: int, seed: int = 1, homonym_rate: float = 0.05, log=print) 
     # A per-process partial name: two benchmarks asking for the same corpus at once must not
     # write into one file; the loser's rename just replaces an identical file.
     tmp = path.with_name(path.name.replace(".jsonl.gz", f".partial{os.getpid()}.jsonl.gz"))
-    log(f"generating {n} papers (seed {seed}) → {path}")
+    log(f"generating {n} papers (seed {seed}, shape {shape}) → {path}")
     m = run_measured([PYTHON, "manage.py", "generate_corpus", "--papers", str(n), "--seed", str(seed),
-                      "--out", str(tmp), "--homonym-rate", str(homonym_rate)],
+                      "--out", str(tmp), "--homonym-rate", str(homonym_rate), "--shape", shape],
                      env=manage_env(server_url()))
     if m.returncode != 0:
         raise SystemExit(f"generate_corpus failed:\n{m.stderr[-3000:]}")

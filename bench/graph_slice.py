@@ -17,7 +17,7 @@ Runs against the database in DATABASE_URL (e.g. the shared 1M-paper `bzpeer_benc
 Only graph_graphslice rows are written. Timings on the shared 2-core box are noisy: medians are reported.
 
 Reference (2026-11-23, shared 2-core box, load average ~1): bzpeer_bench1m holds 1M generated papers
-imported with import_arxiv (bench/import_throughput.py --papers 1000000 --keep-db --db-name bzpeer_bench1m),
+imported with import_arxiv (bench/import_throughput.py --papers 1000000 --shapes bzpeer --keep-db --db-name bzpeer_bench1m),
 3.92M authorships, 1.24M records. Hub Y. Chen, 1,794 coauthors, 822 works; slice 144 nodes / 402 edges / 113 KiB:
   cold build median 112.1 ms (first, cold cache, 327 ms; builder part 101 ms); warm slice_state 7.2 ms, full
   API GET 11.6 ms; path median 17.4 ms, p90 63.6 ms, max 146 ms (17/20 found, 0 networkx mismatches);

@@ -71,3 +71,29 @@ def test_a_drain_inside_the_callers_transaction_runs_there_so_the_caller_sees_it
     queue_a_small_community()
     assert drain_author_refresh(chunk=4, workers=2) == 30
     assert Author.objects.filter(works_count=0).count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_fifteen_work_profile_names_at_most_eight_topics_recurring_ones_first():
+    run = import_run_start(source="cap", format="test")
+    ada = person("Ada", "Lovelace")
+    # Ten recurring subjects, each in three of the 15 papers, plus one subject in a single paper.
+    subjects = ["dark matter halos", "spin glass dynamics", "graph neural networks", "optimal transport maps",
+                "quantum error correction", "topological insulators", "gravitational wave detectors",
+                "protein folding kinetics", "reinforcement learning agents", "black hole entropy"]
+    records = [
+        paper(f"2304.{i:05d}", ada, title=f"{subjects[i % 10].capitalize()} and {subjects[(i + 3) % 10]}",
+              abstract=f"We study {subjects[i % 10]} and {subjects[(i + 3) % 10]}." + (
+                  " A single remark on sandpile automata." if i == 0 else ""),
+              categories=("hep-th",))
+        for i in range(15)
+    ]
+    BatchLoader(run=run).load_batch(records)
+    drain_author_refresh(workers=1)
+    author = Author.objects.get(name_key__contains="lovelace")
+    assert author.works_count == 15
+    assert author.topics_count == loader.PROFILE_TOPICS == 8
+    ranked = list(AuthorTopic.objects.filter(author=author).order_by("-weight").values_list("papers_count",
+                                                                                            flat=True))
+    assert len(ranked) > 8
+    assert min(ranked[:8]) >= 2  # the profile's eight all recur across the works

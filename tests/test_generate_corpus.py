@@ -193,3 +193,22 @@ def test_command_refuses_a_homonym_rate_outside_zero_to_one(tmp_path):
         call_command("generate_corpus", "--papers", "10", "--out", str(tmp_path / "x.jsonl.gz"), "--homonym-rate", "1.5")
     with pytest.raises(CommandError):
         call_command("generate_corpus", papers=0, seed=1, out=str(tmp_path / "x.jsonl.gz"))
+
+
+def test_the_foreign_shape_is_another_generator_s_corpus_in_the_same_format(tmp_path):
+    out = tmp_path / "foreign.jsonl.gz"
+    call_command("generate_corpus", papers=400, seed=3, out=str(out), shape="foreign")
+    papers = _lines(out)
+    truth, persons = sidecar_paths(out)
+    assert len(papers) == 400 and len(_lines(truth)) == 400 and _lines(persons)
+    assert all(list(p) == KAGGLE_FIELDS for p in papers)
+    assert all(3 <= len(p["authors_parsed"]) <= 8 for p in papers)
+    assert all(len(p["title"].split()) == 9 for p in papers)
+    words = [len(p["abstract"].split()) for p in papers]
+    assert 150 <= min(words) and max(words) < 190
+    categories = [p["categories"].split() for p in papers]
+    assert len({c for cats in categories for c in cats}) == 10
+    assert 0.3 < sum(len(cats) == 2 for cats in categories) / len(papers) < 0.5
+    with open(out, "rb") as fh:
+        records = list(iter_records(fh, "kaggle"))
+    assert len(records) == 400 and not [r for r in records if isinstance(r, RecordError)]

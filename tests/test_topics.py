@@ -94,3 +94,55 @@ def test_a_known_phrase_is_recognised_even_when_it_occurs_once_in_a_batch():
     extractor = PhraseExtractor(known={"neural architecture search"})
     [chosen] = extractor.extract([("Neural architecture search on a budget", "We study the cost of it.")])
     assert "neural architecture search" in [p for p, _w in chosen]
+
+
+def _real_abstracts(arxiv_samples, limit=200):
+    docs = []
+    with open(arxiv_samples / "kaggle" / "kaggle-snapshot-first200-lines-2023.jsonl") as fh:
+        for line in fh:
+            record = json.loads(line)
+            docs.append((record["title"], record["abstract"]))
+    return docs[:limit]
+
+
+def _only_verbal(word: str) -> bool:
+    # LemmInflect's own reading, independent of the extractor's classes: a word English uses
+    # only as a verb, adverb or auxiliary.
+    import lemminflect
+
+    readings = set(lemminflect.getAllLemmas(word))
+    return bool(readings) and readings <= {"VERB", "AUX", "ADV"}
+
+
+def test_no_topic_of_200_real_abstracts_is_a_stopword_or_a_verb_phrase(arxiv_samples):
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+    import lemminflect
+
+    docs = _real_abstracts(arxiv_samples)
+    assert len(docs) == 200
+    chosen = {phrase for row in PhraseExtractor().extract(docs) for phrase, _w in row}
+    assert len(chosen) > 200
+    for phrase in chosen:
+        words = phrase.split()
+        assert not any(w in ENGLISH_STOP_WORDS for w in words), phrase
+        assert not any(_only_verbal(w) for w in words), phrase
+        head = lemminflect.getAllLemmas(words[-1])
+        assert not head or "NOUN" in head or "PROPN" in head, phrase  # ends on a noun (or an unknown term)
+
+
+def test_the_filler_verb_phrases_of_issue_18_are_not_candidates():
+    text = ("Differential privacy built on sparse vectors. Graph neural networks meets optimal transport. "
+            "We discuss ways forward without sacrificing accuracy, and the geometry we neglected.")
+    phrases = candidate_phrases(text)
+    for junk in ("privacy built", "networks meets", "ways forward", "sacrificing accuracy", "geometry neglected",
+                 "ways", "forward"):
+        assert junk not in phrases
+    assert {"differential privacy", "graph neural networks", "optimal transport"} <= set(phrases)
+
+
+def test_a_text_of_unknown_words_costs_bounded_candidates():
+    # No function word for hundreds of words: the boundaries are unknown, so phrases stay short.
+    text = " ".join("zorb" + "aeiou"[i % 5] + "klmnprstvz"[i // 5 % 10] + "ax" for i in range(400))
+    phrases = candidate_phrases(text)
+    assert len(phrases) <= 2 * 400
+    assert max(len(p.split()) for p in phrases) <= 2

@@ -67,6 +67,8 @@ CLOSE_COLLAB_MAX_AUTHORS = COLLABORATION_AUTHOR_LIMIT
 CLOSE_COLLAB_MIN_PAPERS = 2
 # researchers.services.aggregates imports these limits so both refreshes agree.
 AUTHOR_TOPICS_KEPT = 20
+# The topics a profile names (its sidebar shows as many): the most recurrent, by weight.
+PROFILE_TOPICS = 8
 MAX_POSITION = 32767  # smallint byline position
 MAX_VARIANTS = 50
 # Records per loader transaction. Bigger batches amortise each batch's fixed cost (a dozen
@@ -688,9 +690,9 @@ class BatchLoader:
         )
         insert = """
             INSERT INTO papers_authorship (paper_id, author_id, position, raw_name, keyname, forenames, suffix,
-                                           affiliation, institution_id, attribution)
+                                           affiliation, institution_id, attribution, evidence)
             SELECT b.paper_id, b.author_id, b.position, b.raw_name, b.keyname, b.forenames, b.suffix,
-                   b.affiliation, i.id, b.attribution
+                   b.affiliation, i.id, b.attribution, ''
             FROM stg_byline b LEFT JOIN papers_institution i ON b.inst_key <> '' AND i.key = b.inst_key
         """
         # A paper created by this batch has no slots yet: a plain INSERT, a third cheaper than
@@ -862,14 +864,19 @@ def _refresh_authors(cur) -> None:
         INSERT INTO papers_authortopic (author_id, topic_id, weight, papers_count)
         SELECT author_id, topic_id, w / sum(w) OVER (PARTITION BY author_id), n FROM (
         SELECT ap.author_id, pt.topic_id, sum(pt.weight) AS w, count(*)::int AS n,
-               row_number() OVER (PARTITION BY ap.author_id ORDER BY sum(pt.weight) DESC, pt.topic_id) AS rk
+               -- Ranked: topics that recur across the author's works first, then by weight.
+               row_number() OVER (PARTITION BY ap.author_id
+                                  ORDER BY count(*) >= least(2, max(ap.works)) DESC, sum(pt.weight) DESC,
+                                           pt.topic_id) AS rk
         FROM (
             -- A paper counts once per author even where the record holds two of its slots (two
             -- namesakes on one byline): its topics must not weigh double. Deduplicated first, the
             -- pairs also let the planner hash-aggregate (a third faster than count(DISTINCT)).
-            SELECT DISTINCT a.author_id, a.paper_id FROM stg_t t
-            JOIN papers_authorship a ON a.author_id = t.author_id AND a.attribution <> 'pending'
-            JOIN papers_paper p ON p.id = a.paper_id AND NOT p.deleted
+            SELECT d.author_id, d.paper_id, count(*) OVER (PARTITION BY d.author_id) AS works FROM (
+                SELECT DISTINCT a.author_id, a.paper_id FROM stg_t t
+                JOIN papers_authorship a ON a.author_id = t.author_id AND a.attribution <> 'pending'
+                JOIN papers_paper p ON p.id = a.paper_id AND NOT p.deleted
+            ) d
         ) ap
         JOIN papers_papertopic pt ON pt.paper_id = ap.paper_id
         GROUP BY ap.author_id, pt.topic_id
@@ -910,12 +917,13 @@ def _refresh_authors(cur) -> None:
         """
     )
     # A topic counts for an author once it recurs across their works (or, for a one-paper
-    # author, when it is a topic of that paper): "8 topics for 15 works", not 60.
+    # author, when it is a topic of that paper), and a profile names at most PROFILE_TOPICS:
+    # "8 topics for 15 works", not 60.
     cur.execute("ANALYZE stg_works")
     cur.execute(
-        """
+        f"""
         INSERT INTO stg_counted (author_id, n)
-        SELECT at.author_id, count(*)::int FROM papers_authortopic at
+        SELECT at.author_id, least(count(*), {PROFILE_TOPICS})::int FROM papers_authortopic at
         JOIN stg_works w ON w.author_id = at.author_id
         WHERE at.papers_count >= least(2, greatest(w.works, 1))
         GROUP BY at.author_id

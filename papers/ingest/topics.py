@@ -1,27 +1,30 @@
 """Topics: arXiv categories with their human names, and phrase topics from titles and abstracts.
 
-Phrase topics come from scikit-learn TF-IDF over noun-phrase-like n-grams. Without a POS
-tagger (far too slow for millions of abstracts) a "noun phrase" is approximated by cutting
-the text at stopwords, verbs of academic prose, punctuation and numbers, then keeping 1-4
-word n-grams inside each chunk that pass a few shape rules (no adverbs, no adjective at the
-end, no generic single words). The cutting is one compiled regex, so it runs in C.
+Phrase topics are noun phrases. A POS tagger reads context but costs milliseconds an abstract
+on two shared cores (an import must stay near 1/20 of raw COPY), so each word's possible parts
+of speech come from LemmInflect's English lexicon instead, cached per word: a phrase is a run
+of nouns and adjectives ending on a noun, cut at stopwords (scikit-learn's list plus the
+boilerplate of academic prose), words English uses only as verbs or adverbs ("built",
+"sacrificing") and punctuation; a plural noun ends its run ("networks meets" is two runs).
+A single word is a topic only when the lexicon does not know it (a technical term).
 
-The vocabulary is the set of phrase topics already in the database, plus phrases that recur
-within the batch being loaded (document frequency ≥ ``min_df``): a phrase must be seen
-in several papers before it becomes a topic, which keeps one-off noise out, and once it is
-a topic it is recognised in every later batch.
+Candidates are scored by TF-IDF against the window of papers they were counted in, merged
+when one contains the other or they differ only in number, and a paper keeps its top five.
+The vocabulary is the set of phrase topics already in the database plus phrases that recur in
+the window (document frequency >= ``min_df``): a phrase must be seen in several papers before
+it becomes a topic, and once it is a topic it is recognised in every later batch.
 """
 
 from __future__ import annotations
 
-import math
 import re
+from array import array
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 import numpy as np
 from django.utils.text import slugify
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from papers.ingest.keys import ascii_slugify
 
@@ -343,58 +346,124 @@ treatment treatments cost costs knowledge picture obstacle obstacles perspective
 case cases setting settings scheme version versions behavior behaviour properties property effect effects
 """.split())
 
-# Last words that are adjectives or participles cannot end a noun phrase ("binary neural").
-_ADJ_SUFFIXES = ("al", "ive", "ous", "ic", "ible", "able", "ful", "less", "ary", "ed", "ish", "ant", "ent")
-_NOUN_EXCEPTIONS = frozenset("""
-signal signals potential potentials interval material metal crystal journal proposal trial capital animal
-terminal integral polynomial tutorial manual arrival approval hospital manifold topic logic graphic graphics
-mechanic physic music clinic critic ethic rhetoric arithmetic epidemic pandemic metric dielectric
-dynamics seed speed need feed bed shed embed embedded red bleed breed weed field thresholded
-agent agents student gradient gradients element component coefficient current event content environment
-experiment equipment moment segment management treatment assessment measurement fragment argument
-instrument investment statement document requirement department development deployment alignment
-assignment enhancement improvement refinement replacement adjustment attachment commitment entanglement
-confinement displacement employment engagement settlement involvement payment patient client quotient
-constant variant invariant plant implant transplant quadrant accountant participant assistant tenant
-cable table vegetable variable variables label stable timetable turntable observable observables
-""".split())
-_LY_NOUNS = frozenset("family anomaly anomalies assembly supply monopoly butterfly italy poly reply ally".split())
+# Word classes of the noun-phrase filter, from LemmInflect's English lexicon (its part-of-speech
+# lemma tables, ~100k words, shipped in the wheel): a POS tagger reads context but costs
+# milliseconds an abstract on these 2 cores, while a lexicon look-up is cached per word.
+_BREAK = 0  # stopword, or a word English uses only as a verb, adverb or function word: ends a phrase
+_MOD = 1  # an adjective with no noun reading ("binary", "dark"): may start a phrase, never ends it
+_NOUN = 2  # a noun, or a word the lexicon does not know (technical terms, names): may end a phrase
+_PLURAL = 3  # a plural noun form ("networks", "meets"): ends its phrase, as a head, and nothing follows it
 
+_NOUN_POS = ("NOUN", "PROPN")
+
+MAX_PHRASE_WORDS = 4
+LONG_RUN = 8
 _MIN_UNIGRAM = 5
-# A single word only names a topic when it is visibly a noun of a technical kind
-# ("quantization", "superconductivity", "topology"); bare words like "cross" or "outer"
-# are too often fragments.
-_UNIGRAM_SUFFIXES = ("tion", "sion", "ity", "ism", "ness", "ment", "ics", "ogy", "ography", "ance", "ence",
-                     "ometry", "ysis", "yses", "sis", "ons", "ino", "inos", "ton", "tons", "ron", "rons",
-                     "ure", "ures", "ware", "graph", "graphs", "scope", "phy")
+# Unknown words with these endings are derived adjectives ("nonlinear", "nonlocal", "unitary").
+_ADJ_ENDINGS = ("al", "ar", "ic", "ive", "ous", "ible", "able", "ary", "less", "ful")
+
+# Words (letters, with in-word hyphens and apostrophes) or any other single character, which
+# cuts a phrase: punctuation, math and LaTeX leftovers, digits ("h2o" leaves one-letter
+# fragments, which no phrase accepts). One findall in C over every abstract.
+_TOKEN = re.compile(r"[^\W\d_]+(?:['\-][^\W\d_]+)*|\S")
 
 
-# Punctuation (except in-word hyphens and apostrophes), math and LaTeX leftovers, digits and
-# underscores cut the text into chunks ("h2o" leaves one-letter fragments, which no phrase
-# accepts). Kept free of backtracking: it runs over every abstract.
-_PUNCT_BREAKS = re.compile(r"[^\w\s'\-]+|[\d_]+|\s[-']+|[-']+\s")
+@lru_cache(maxsize=1)
+def _lexicon():
+    # Imported on first use: loading its tables takes about a second.
+    import lemminflect
+
+    return lemminflect.getAllLemmas
 
 
-def candidate_phrases(text: str, max_words: int = 4) -> list[str]:
-    """1-4 word n-grams inside the stopword-delimited runs of lower-cased text."""
+# Bounded: on a corpus of made-up or misspelt words the cache must not grow without end.
+_CLASS_CACHE_MAX = 400_000
+_class_cache: dict[str, int] = {}
+_unigram_cache: dict[str, bool] = {}
+
+
+def word_class(word: str) -> int:
+    """The phrase role of a lower-cased word (cached): _BREAK, _MOD, _NOUN or _PLURAL."""
+    cls = _class_cache.get(word)
+    if cls is not None:
+        return cls
+    if word in STOP_WORDS or len(word) < 2:
+        cls = _BREAK
+    else:
+        lemmas = _lexicon()(word)
+        if not lemmas:
+            cls = _NOUN  # unknown to the lexicon: a technical term or a name
+        else:
+            noun = next((lemmas[p] for p in _NOUN_POS if p in lemmas), None)
+            if noun is not None:
+                cls = _PLURAL if word not in noun and word.endswith("s") else _NOUN
+            elif "ADJ" in lemmas:
+                cls = _MOD
+            else:
+                cls = _BREAK
+    if len(_class_cache) >= _CLASS_CACHE_MAX:
+        _class_cache.clear()
+        _unigram_cache.clear()
+    _class_cache[word] = cls
+    return cls
+
+
+def _unigram_ok(word: str) -> bool:
+    """A single word names a topic only when it is a technical term: unknown to the general
+    English lexicon ("graphene", "blazars", "hamiltonian") and not shaped like an adjective
+    ("nonlinear", "multiscale" is fine). Common nouns alone ("theorems", "coefficients",
+    "predictions") are too vague: they name topics inside a phrase ("modular forms")."""
+    ok = _unigram_cache.get(word)
+    if ok is None:
+        ok = len(word) >= _MIN_UNIGRAM and word not in GENERIC_WORDS and word not in BAD_HEADS
+        if ok:
+            lemmas = _lexicon()(word)
+            ok = not lemmas and not word.endswith(_ADJ_ENDINGS)
+        _unigram_cache[word] = ok
+    return ok
+
+
+def candidate_phrases(text: str, max_words: int = MAX_PHRASE_WORDS) -> list[str]:
+    """Noun-phrase candidates of ``text``: 1-4 word n-grams inside runs of nouns and adjectives,
+    ending on a noun, cut at stopwords, verbs, adverbs and punctuation; a plural noun ends its run."""
     out: list[str] = []
     append = out.append
-    stop = STOP_WORDS
-    for chunk in _PUNCT_BREAKS.split(text.lower()):
-        run: list[str] = []
-        for word in (*chunk.split(), ""):
-            if word and word not in stop:
-                run.append(word)
+    cached = _class_cache.get
+    unigram = _unigram_cache.get
+    words: list[str] = []
+    classes: list[int] = []
+    for word in (*_TOKEN.findall(text.lower()), ""):
+        if len(word) > 1:  # one character: punctuation, a digit, a lone letter
+            cls = cached(word)
+            if cls is None:
+                cls = word_class(word)
+            if cls != _BREAK:
+                words.append(word)
+                classes.append(cls)
+                if cls != _PLURAL:
+                    continue
+        n = len(words)
+        if not n:
+            continue
+        # A run longer than LONG_RUN content words with no function word, verb or punctuation
+        # is not prose the lexicon can segment (formula residue, foreign or made-up words):
+        # its phrase boundaries are unknown, so it proposes two-word phrases at most.
+        span = max_words if n <= LONG_RUN else min(2, max_words)
+        for j in range(n):  # j: the head's index
+            if classes[j] < _NOUN:
                 continue
-            n = len(run)
-            if n == 1:
-                append(run[0])
-            elif n:
-                for i in range(n):
-                    append(run[i])
-                    for j in range(i + 2, min(n, i + max_words) + 1):
-                        append(" ".join(run[i:j]))
-            run = []
+            head = words[j]
+            ok = unigram(head)
+            if ok is None:
+                ok = _unigram_ok(head)
+            if ok:
+                append(head)
+            elif head in BAD_HEADS:
+                continue
+            for i in range(max(0, j - span + 1), j):
+                append(" ".join(words[i:j + 1]))
+        words = []
+        classes = []
     return out
 
 
@@ -404,39 +473,22 @@ def _doc_candidates(doc: tuple[str, str]) -> list[str]:
     return title + title + candidate_phrases(doc[1])
 
 
-def _word_ok(word: str) -> bool:
-    if len(word) < 2 or word.startswith(("-", "'")) or word.endswith(("-", "'")):
-        return False
-    if word.endswith("ly") and word not in _LY_NOUNS:
-        return False
-    return True
-
-
 def phrase_ok(phrase: str) -> bool:
-    """Shape rules that make a candidate read like a topic name."""
-    words = phrase.split()
-    if not all(_word_ok(w) for w in words):
-        return False
-    last = words[-1]
-    if len(words) == 1:
-        return (
-            len(last) >= _MIN_UNIGRAM and last not in GENERIC_WORDS and _noun_like(last)
-            and last.endswith(_UNIGRAM_SUFFIXES)
-        )
-    if last in BAD_HEADS or (words[0] in GENERIC_WORDS and len(words) == 2 and last in GENERIC_WORDS):
-        return False
-    return _noun_like(last) and len(phrase) <= 80
-
-
-def _noun_like(word: str) -> bool:
-    return word in _NOUN_EXCEPTIONS or not word.endswith(_ADJ_SUFFIXES)
+    """Whether ``phrase`` is itself a noun-phrase candidate (the shape rules of ``candidate_phrases``)."""
+    return phrase.lower() == phrase and phrase in candidate_phrases(phrase)
 
 
 def _singular(word: str) -> str:
-    if len(word) > 4 and word.endswith("ies"):
+    cls = word_class(word)
+    if cls == _PLURAL:
+        lemmas = _lexicon()(word)
+        noun = next((lemmas[p] for p in _NOUN_POS if p in lemmas), None)
+        if noun:
+            return min(noun, key=len)
+    if cls == _NOUN and len(word) > 4 and word.endswith("ies") and word not in ("series", "species"):
         return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "ics")):
-        return word[:-1]
+    if cls == _NOUN and len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "ics")):
+        return word[:-1]  # an unknown word's plural ("bilayers", "qubits")
     return word
 
 
@@ -458,6 +510,13 @@ _LENGTH_BOOST = np.array([0.0, 1.0, 1.6, 2.0, 2.2])
 class PhraseExtractor:
     """Picks the top phrase topics of each document in a batch.
 
+    Candidates are noun phrases (``candidate_phrases``); each is scored by TF-IDF against the
+    window of documents it was counted in (sublinear term frequency, smoothed IDF, a boost
+    for longer phrases); a phrase seen in fewer than ``min_df`` documents of the window is
+    dropped unless it is already a topic, and one in over a fifth of a big window is
+    background. Near-duplicates merge: a phrase inside a chosen one, or with the same slug
+    (singular and plural), is skipped.
+
     ``known`` is the phrase vocabulary already in the database (and grows as the loader
     creates topics), so a phrase recognised once is recognised in every later batch even
     where it occurs only once.
@@ -468,16 +527,6 @@ class PhraseExtractor:
         self.top_k = top_k
         self.min_df = min_df
         self.min_score = min_score
-        self._ok_cache: dict[str, bool] = {}
-
-    def _ok(self, term: str) -> bool:
-        ok = self._ok_cache.get(term)
-        if ok is None:
-            ok = phrase_ok(term)
-            if len(self._ok_cache) > 500_000:  # bounded memory on a full-arXiv import
-                self._ok_cache.clear()
-            self._ok_cache[term] = ok
-        return ok
 
     def extract(self, docs: Sequence[tuple[str, str]]) -> list[list[tuple[str, float]]]:
         """For each (title, abstract), a list of (phrase, weight) with weight in (0, 1]."""
@@ -485,74 +534,84 @@ class PhraseExtractor:
 
     @staticmethod
     def count(docs: Sequence[tuple[str, str]]):
-        """The candidate-phrase counts of a batch: the costly half of ``extract``.
+        """The candidate phrases of a window: the costly half of ``extract``.
 
         It depends on nothing but ``docs`` (not on ``known``), so the loader runs it a batch
         ahead in its parse thread while the main thread waits on Postgres.
-        Returns (document × term counts as CSC, term array) or None when there is no term.
+        Returns (terms, ids, indptr): each distinct phrase once, and every document's
+        candidates as int32 ids into ``terms`` (document d's are ids[indptr[d]:indptr[d + 1]]),
+        or None when there is no candidate. Ids, not strings per occurrence: on a large
+        vocabulary (made-up words, another language) a window holds ~700k occurrences.
         """
         if not docs:
             return None
-        vectorizer = CountVectorizer(analyzer=_doc_candidates, dtype=np.float32)
-        try:
-            counts = vectorizer.fit_transform(list(docs)).tocsc()
-        except ValueError:  # empty vocabulary: nothing but stopwords
+        vocab: dict[str, int] = {}
+        setdefault = vocab.setdefault
+        ids = array("i")
+        append = ids.append
+        indptr = [0]
+        for doc in docs:
+            for phrase in _doc_candidates(doc):
+                append(setdefault(phrase, len(vocab)))
+            indptr.append(len(ids))
+        if not vocab:
             return None
-        return counts, vectorizer.get_feature_names_out()
+        return list(vocab), ids, indptr
 
     def select(self, n_docs: int, counted) -> list[list[tuple[str, float]]]:
         """The top phrases of each document from ``count``'s output, given what is ``known`` now."""
         results: list[list[tuple[str, float]]] = [[] for _ in range(n_docs)]
         if counted is None or not n_docs:
             return results
-        counts, terms = counted
-        df = np.diff(counts.indptr)
-        # A phrase in over a fifth of a big batch is background vocabulary for that batch.
+        terms, ids, indptr = counted
+        n_terms = len(terms)
+        ids = np.frombuffer(ids, dtype=np.int32).astype(np.int64)
+        doc_of = np.repeat(np.arange(n_docs, dtype=np.int64), np.diff(np.asarray(indptr)))
+        # (document, phrase) pairs with their counts, sorted by document: the term frequencies.
+        pairs, tf = np.unique(doc_of * n_terms + ids, return_counts=True)
+        pair_doc, pair_term = np.divmod(pairs, n_terms)
+        df = np.bincount(pair_term, minlength=n_terms)
+        # A phrase in over a fifth of a big window is background vocabulary for that window.
         max_df = n_docs if n_docs < 200 else max(self.min_df, int(0.2 * n_docs))
-        known = self.known
-        keep = np.fromiter(
-            (
-                (d >= self.min_df or term in known) and d <= max_df and self._ok(term)
-                for term, d in zip(terms, df, strict=True)
-            ),
-            dtype=bool,
-            count=len(terms),
-        )
-        cols = np.flatnonzero(keep)
-        if not len(cols):
+        eligible = (df >= self.min_df) & (df <= max_df)
+        if self.known:
+            known = self.known
+            rare = np.flatnonzero(df < self.min_df)
+            eligible[rare[np.fromiter((terms[i] in known for i in rare.tolist()), dtype=bool, count=len(rare))]] = True
+        chosen_terms = np.flatnonzero(eligible)
+        if not len(chosen_terms):
             return results
-        matrix = counts[:, cols].tocsr()
-        terms = terms[cols]
-        df = df[cols]
-        n_words = np.fromiter((t.count(" ") + 1 for t in terms), dtype=np.int64, count=len(terms))
-        # Smoothed IDF; with a tiny batch it is nearly flat and the length boost decides.
-        idf = np.log((1 + n_docs) / (1 + df)) + 1.0
-        col_weight = (idf * _LENGTH_BOOST[np.minimum(n_words, 4)]).astype(np.float32)
-        matrix.data = np.log1p(matrix.data)  # sublinear tf
-        matrix = matrix.multiply(col_weight).tocsr()
-        for row in range(n_docs):
-            start, end = matrix.indptr[row], matrix.indptr[row + 1]
-            if start == end:
-                continue
-            idx = matrix.indices[start:end]
-            vals = matrix.data[start:end]
-            norm = math.sqrt(float(np.dot(vals, vals))) or 1.0
-            order = np.argsort(-vals, kind="stable")
+        n_words = np.fromiter((terms[i].count(" ") + 1 for i in chosen_terms.tolist()), dtype=np.int64,
+                              count=len(chosen_terms))
+        # Smoothed IDF; with a tiny window it is nearly flat and the length boost decides.
+        weight = np.zeros(n_terms)
+        weight[chosen_terms] = (np.log((1 + n_docs) / (1 + df[chosen_terms])) + 1.0) * _LENGTH_BOOST[
+            np.minimum(n_words, 4)]
+        score = np.log1p(tf) * weight[pair_term]  # sublinear tf
+        keep = score > 0
+        pair_doc, pair_term, score = pair_doc[keep], pair_term[keep], score[keep]
+        norm = np.sqrt(np.bincount(pair_doc, weights=score * score, minlength=n_docs))
+        score = score / norm[pair_doc]
+        # Best first within each document; equal scores in phrase order, for a stable choice.
+        order = np.lexsort((pair_term, -score, pair_doc))
+        pair_doc, pair_term, score = pair_doc[order], pair_term[order], score[order]
+        bounds = np.searchsorted(pair_doc, np.arange(n_docs + 1))
+        for row in np.flatnonzero(np.diff(bounds)).tolist():
             chosen: list[tuple[str, float]] = []
             slugs: set[str] = set()
-            for k in order:
-                score = float(vals[k]) / norm
-                if score < self.min_score:
+            for k in range(bounds[row], bounds[row + 1]):
+                value = float(score[k])
+                if value < self.min_score:
                     break
-                term = terms[idx[k]]
+                term = terms[pair_term[k]]
                 padded = f" {term} "
                 if any(padded in f" {c} " or f" {c} " in padded for c, _ in chosen):
                     continue  # "architecture search" inside "neural architecture search"
                 slug = phrase_slug(term)
-                if slug in slugs:
+                if not slug or slug in slugs:
                     continue  # "wave signal" after "wave signals": one topic
                 slugs.add(slug)
-                chosen.append((term, round(score, 4)))
+                chosen.append((term, round(value, 4)))
                 if len(chosen) >= self.top_k:
                     break
             results[row] = chosen

@@ -40,13 +40,18 @@ class Command(BaseCommand):
         parser.add_argument("--openalex-out", default=None, metavar="FILE",
                             help="also write OpenAlex-shaped works (gzip JSON lines) citing each other, "
                                  "for import_openalex and bench/openalex_import.py")
+        parser.add_argument("--shape", choices=("bzpeer", "foreign"), default="bzpeer",
+                            help="bzpeer: our world model (default); foreign: another generator's shape "
+                                 "(made-up words, Zipf authors from communities of 200; see devdata/foreign.py)")
 
-    def handle(self, *args, papers, seed, out, homonym_rate, collab_rate, workers, compresslevel, **options):
+    def handle(self, *args, papers, seed, out, homonym_rate, collab_rate, workers, compresslevel, shape="bzpeer",
+               **options):
         if papers < 1:
             raise CommandError("--papers must be at least 1")
         try:
             # Development data lives outside the product apps (devdata/); it needs the `demo` extra.
             from devdata import generate_corpus
+            from devdata.foreign import generate_foreign_corpus
         except ImportError as exc:
             raise CommandError(f"the corpus generator needs the demo extra (pip install '.[demo]'): {exc}") from exc
         progress = None
@@ -58,9 +63,13 @@ class Command(BaseCommand):
             def progress(done, total):
                 bar.update(done - bar.n)
         try:
-            stats = generate_corpus(out, papers=papers, seed=seed, homonym_rate=homonym_rate,
-                                    collab_rate=collab_rate, compresslevel=compresslevel, workers=workers,
-                                    progress=progress)
+            if shape == "foreign":
+                stats = generate_foreign_corpus(out, papers=papers, seed=seed, compresslevel=compresslevel,
+                                                progress=progress)
+            else:
+                stats = generate_corpus(out, papers=papers, seed=seed, homonym_rate=homonym_rate,
+                                        collab_rate=collab_rate, compresslevel=compresslevel, workers=workers,
+                                        progress=progress)
         except OSError as exc:
             raise CommandError(f"cannot write {out}: {exc}") from exc
         finally:
