@@ -132,7 +132,8 @@ class Authorship(models.Model):
     # (0–1; NULL until the slot's block has been clustered), and the strongest evidence for it,
     # e.g. "3 shared coauthors · same institution · cs.LG".
     confidence = models.FloatField(null=True, blank=True)
-    evidence = models.CharField(max_length=300, blank=True)
+    # db_default: the loader's bulk INSERT leaves it out (empty until the block is clustered).
+    evidence = models.CharField(max_length=300, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["paper_id", "position"]

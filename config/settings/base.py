@@ -182,6 +182,8 @@ CELERY_TASK_ROUTES = {
     "papers.tasks.*": {"queue": "ingest"},
     "graph.tasks.*": {"queue": "graph"},
     "trust.tasks.*": {"queue": "trust"},
+    # Author disambiguation (S2AND), one task per batch of name blocks.
+    "researchers.disambiguation.tasks.*": {"queue": "identity"},
 }
 CELERY_BEAT_SCHEDULE = {}
 # Nightly full trust recompute (trust/tasks.py), after the nightly harvest has landed.

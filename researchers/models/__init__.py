@@ -1,4 +1,5 @@
 from .author import Author, ClaimState
+from .disambiguation import PendingIdentityBlock
 from .identity import (
     OWNING_STATUSES,
     Claim,
@@ -28,7 +29,7 @@ from .social import (
 )
 
 __all__ = [
-    "Author", "ClaimState",
+    "Author", "ClaimState", "PendingIdentityBlock",
     "OWNING_STATUSES", "Claim", "ClaimEvidence", "ClaimSlot", "ClaimStatus", "Dispute", "DisputeStatus",
     "EventKind", "EvidenceKind", "IdentityEvent", "SlotDecision", "Vouch",
     "Block", "Conversation", "DigestFrequency", "DigestPreference", "Follow", "FollowRateEvent",
