@@ -24,17 +24,13 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from papers.ingest import keys
+from researchers.disambiguation import LOW_CONFIDENCE_THRESHOLD
 from researchers.disambiguation.engine import MODEL_NAME, BlockInput, Constraints, cluster_blocks
 from researchers.disambiguation.selectors import BlockData, blocks_load, name_counts_current, pending_block_keys
 from researchers.models import Author, EventKind, IdentityEvent
 
 logger = logging.getLogger(__name__)
 
-# Works whose confidence is below this are "may be another person" on unclaimed profiles and
-# count in Author.uncertain_works_count (the "Low confidence" flag). S2AND's production eps is
-# 0.65 (distance), i.e. a same-person probability of 0.35 is where it stops merging; 0.5 marks
-# the works it linked on weaker evidence than a coin toss would give the other way.
-LOW_CONFIDENCE_THRESHOLD = 0.5
 # Blocks per task (and per transaction): S2AND's set-up is paid once per batch.
 BLOCKS_PER_TASK = 200
 OWNER_EVIDENCE = "confirmed by the record's owner"
@@ -83,8 +79,7 @@ def _block_input(block: BlockData, *, full: bool) -> BlockInput:
     new = {str(s.id) for s in block.slots.values() if s.confidence is None}
     confirmed: dict[int, list[str]] = defaultdict(list)
     for s in block.slots.values():
-        record = block.records.get(s.author_id)
-        if record is not None and record.frozen and s.attribution != "pending":
+        if _kept_by_person(block, s):
             confirmed[s.author_id].append(str(s.id))
     if new and not full and len(new) < len(block.slots):
         seeded = {str(s.id): f"a{s.author_id}" for s in block.slots.values() if str(s.id) not in new}
@@ -96,6 +91,15 @@ def _block_input(block: BlockData, *, full: bool) -> BlockInput:
         for aid in record_ids:
             disallow.extend((str(sid), other) for other in confirmed.get(aid, []) if other != str(sid))
     return BlockInput(block.signatures, seeded=seeded, new=new, constraints=Constraints(disallow=disallow))
+
+
+def _kept_by_person(block: BlockData, slot) -> bool:
+    """A slot a person settled on its record: any slot of an owned or person-changed record,
+    except those awaiting the owner's review and those marked "not me" for (or split off) it."""
+    record = block.records.get(slot.author_id)
+    return (record is not None and record.frozen and slot.attribution != "pending"
+            and slot.author_id not in block.not_me.get(slot.id, ())
+            and slot.author_id not in block.split_from.get(slot.id, ()))
 
 
 def _needs_work(block: BlockData, *, full: bool) -> bool:
@@ -152,8 +156,7 @@ def _map_block(block: BlockData, result, plan: _Plan) -> None:
     owner_of: dict[int, int] = {}
     taken: set[int] = set()
     for n, members in enumerate(clusters):
-        frozen = Counter(slots[s].author_id for s in members
-                         if block.records[slots[s].author_id].frozen and slots[s].attribution != "pending")
+        frozen = Counter(slots[s].author_id for s in members if _kept_by_person(block, slots[s]))
         if frozen:
             aid = frozen.most_common(1)[0][0]
             if aid not in taken:
@@ -179,9 +182,8 @@ def _map_block(block: BlockData, result, plan: _Plan) -> None:
             target = token
         for sid in members:
             slot = slots[sid]
-            record = block.records[slot.author_id]
             dest = target
-            if record.frozen and slot.attribution != "pending":
+            if _kept_by_person(block, slot):
                 dest = slot.author_id  # a person's decision: never moved by the model
             elif isinstance(dest, int) and (dest in block.not_me.get(sid, ()) or dest in block.split_from.get(sid, ())):
                 dest = f"new:{block.key}:{n}:{sid}"  # "not me" never goes back, whatever the model says
