@@ -28,6 +28,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
 
 def main() -> None:
+    sys.stdout.reconfigure(line_buffering=True)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--papers", type=int, default=30000)
     parser.add_argument("--seed", type=int, default=7)
@@ -35,6 +36,8 @@ def main() -> None:
     parser.add_argument("--corpus", default=None, help="an existing generate_corpus output (skips generation)")
     parser.add_argument("--link-share", type=float, default=0.1, help="share of papers linked incrementally")
     parser.add_argument("--skip-full", action="store_true")
+    parser.add_argument("--skip-incremental", action="store_true")
+    parser.add_argument("--prior", type=int, default=None, help="name-count prior (default ARXIV_AUTHOR_PRIOR)")
     args = parser.parse_args()
 
     import django
@@ -58,7 +61,11 @@ def main() -> None:
     p, r, f = b3(name_key_clusters(sigs), truth)
     print(f"name-key matching (old): B3 precision {p:.3f} recall {r:.3f} F1 {f:.3f}")
 
-    counts = name_counts(((s.first + " " + s.middle).strip(), s.last, 1) for s in sigs)
+    from researchers.disambiguation.counts import ARXIV_AUTHOR_PRIOR
+
+    prior = args.prior or ARXIV_AUTHOR_PRIOR
+    counts = name_counts((((s.first + " " + s.middle).strip(), s.last, 1) for s in sigs), prior=prior)
+    print(f"name counts scaled to a prior of {prior:,} bylines (x{prior / len(sigs):.0f})")
     blocks = defaultdict(list)
     for s in sigs:
         blocks[block_of[s.sid]].append(s)
@@ -86,6 +93,9 @@ def main() -> None:
         cluster_blocks({"largest": BlockInput(largest)}, name_counts=counts)
         print(f"largest block alone: {len(largest)} signatures in {time.perf_counter() - t:.1f} s")
 
+    if args.skip_incremental:
+        print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+        return
     # Incremental: the last share of papers arrive after the rest was clustered.
     papers_in_order = sorted({s.paper_id for s in sigs})
     cut = set(papers_in_order[int(len(papers_in_order) * (1 - args.link_share)):])
