@@ -223,3 +223,19 @@ def test_the_identity_task_runs_on_a_real_worker(celery_not_eager):
         time.sleep(0.5)
     assert not Authorship.objects.filter(confidence__isnull=True).exists()
     assert Author.objects.filter(slug="wei-zhang-2").exists()
+
+
+def test_a_block_above_the_subblock_size_is_cut_by_s2and_subblocking_and_still_clustered(monkeypatch):
+    from researchers.disambiguation import engine
+    from researchers.disambiguation.counts import name_counts
+
+    monkeypatch.setattr(engine, "MAX_SUBBLOCK", 3)
+    sigs = [engine.Signature(sid=str(i), paper_id=f"p{i}", position=0, first=first, middle="", last="Wang",
+                             byline=[f"{first} Wang", "Ada Lovelace"], title="Graph networks", categories="cs.LG",
+                             year=2020)
+            for i, first in enumerate(["Yi", "Yi", "Yi", "Yang", "Yang", "Yang"])]
+    counts = name_counts([("Yi", "Wang", 1), ("Yang", "Wang", 1)])
+    result = engine.cluster_block(sigs, name_counts=counts)
+    assert sorted(sid for c in result.clusters for sid in c) == [str(i) for i in range(6)]
+    # Subblocking splits by first name, so a Yi and a Yang never share a cluster.
+    assert all(len({sigs[int(s)].first for s in c}) == 1 for c in result.clusters)

@@ -8,7 +8,8 @@ code. A block is every signature whose byline shares surname and first initial (
 - otherwise S2AND scores the pairs (LightGBM, features from coauthors, affiliations, categories,
   title/abstract, journal and years) and clusters them with its production eps;
 - when most of the block is already clustered (seeds) and a few signatures are new, the new ones
-  are linked by ``predict_incremental`` against the existing clusters instead of re-clustering.
+  are linked into the existing clusters (``_link``: what S2AND's ``predict_incremental`` does on
+  its Python path, batched over the blocks) instead of re-clustering.
 
 People's decisions enter as S2AND cluster seeds: "require" (owner-confirmed slots, moderator
 merges) and "disallow" (slots marked "not me", moderator splits). S2AND enforces both as hard
@@ -36,8 +37,9 @@ MODEL_NAME = "s2and-production-v1.21"
 # v1.21 at the time of writing; read from the loaded clusterer, this is only the fallback).
 DEFAULT_EPS = 0.65
 # Blocks above this many signatures are cut by S2AND's subblocking (first names, then size), so
-# cost stays linear in the block; a subblock of this size costs ~1.3M pairs.
-MAX_SUBBLOCK = 1600
+# cost grows linearly with the block: n × MAX_SUBBLOCK / 2 pairs at most (a 50k block: ≤ 12.5M
+# pairs, ~2 h of one core on the Python path), a 500-signature subblock's matrix is 1 MB.
+MAX_SUBBLOCK = 500
 # Incremental linking is used when the new signatures are at most this share of the block.
 INCREMENTAL_SHARE = 0.5
 # S2AND's hard "never the same person" distance is a large number; anything this far is one.
@@ -297,7 +299,8 @@ def _link(incremental: dict[str, tuple[list[str], list[str]]], merged: dict[str,
     ``predict_incremental`` once per block cost ~25 ms of set-up per block: 40 signatures/s.
     """
     eps = float(getattr(model.cluster_model, "eps", DEFAULT_EPS) or DEFAULT_EPS)
-    pairs = [(n, o) for new_ids, old_ids in incremental.values() for n in new_ids for o in old_ids]
+    pairs = [(n, o) for new_ids, old_ids in incremental.values() for n in new_ids
+             for o in _candidates(n, old_ids, dataset)]
     distance = _pair_distances(pairs, model, dataset)
     linked: dict[str, list[list[str]]] = {}
     leftovers: dict[str, list[str]] = {}
@@ -312,7 +315,9 @@ def _link(incremental: dict[str, tuple[list[str], list[str]]], merged: dict[str,
         for sid in new_ids:
             best, best_d, best_sim = None, eps, 0.0
             for cluster, members in existing.items():
-                ds = [distance[(sid, m)] for m in members]
+                ds = [distance[(sid, m)] for m in members if (sid, m) in distance]
+                if not ds:
+                    continue
                 if max(ds) >= LARGE_DISTANCE_FLOOR:
                     continue  # a hard constraint says no
                 mean = sum(ds) / len(ds)
@@ -320,7 +325,8 @@ def _link(incremental: dict[str, tuple[list[str], list[str]]], merged: dict[str,
                     best, best_d, best_sim = cluster, mean, 1.0 - min(ds)
             if best is None:
                 rest.append(sid)
-                similarity[sid] = -max((1.0 - distance[(sid, m)] for m in old_ids), default=0.0)
+                similarity[sid] = -max((1.0 - distance[(sid, m)] for m in old_ids if (sid, m) in distance),
+                                       default=0.0)
             else:
                 groups[best].append(sid)
                 similarity[sid] = best_sim
@@ -329,6 +335,24 @@ def _link(incremental: dict[str, tuple[list[str], list[str]]], merged: dict[str,
         if len(rest) == 1:
             linked[key].append(rest)
     return linked, leftovers, similarity
+
+
+def _candidates(sid: str, old_ids: list[str], dataset) -> list[str]:
+    """Who a new signature is compared with: everybody in a block up to MAX_SUBBLOCK, else those
+    whose first name is compatible (same name, or one an initial of the other), as S2AND's
+    subblocking cuts a huge block ("y wang") by first name."""
+    if len(old_ids) <= MAX_SUBBLOCK:
+        return old_ids
+    sigs = dataset.signatures
+    mine = (sigs[sid].author_info_first_normalized_without_apostrophe or sigs[sid].author_info_first or "").lower()
+
+    def compatible(other: str) -> bool:
+        theirs = (sigs[other].author_info_first_normalized_without_apostrophe or sigs[other].author_info_first
+                  or "").lower()
+        return not mine or not theirs or mine == theirs or (min(len(mine), len(theirs)) == 1 and
+                                                            mine[0] == theirs[0])
+
+    return [o for o in old_ids if compatible(o)]
 
 
 def _pair_distances(pairs, model, dataset) -> dict[tuple[str, str], float]:
