@@ -5,6 +5,7 @@ import smtplib
 from celery import shared_task
 from django.db import OperationalError
 
+from researchers.disambiguation.tasks import disambiguate_blocks  # noqa: F401  (registers it for the worker)
 from researchers.services import notifications
 
 TRANSIENT = (smtplib.SMTPException, ConnectionError, TimeoutError, OperationalError)

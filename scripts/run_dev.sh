@@ -9,7 +9,7 @@ trap cleanup EXIT INT TERM
 if [ "${CELERY_TASK_ALWAYS_EAGER:-0}" = "1" ]; then
   echo "Redis is not reachable: running Celery tasks eagerly inside the web process (no worker started)."
 else
-  .venv/bin/celery -A config worker -B -l info -Q default,ingest,graph,trust,embed --concurrency 2 \
+  .venv/bin/celery -A config worker -B -l info -Q default,ingest,graph,trust,identity,embed --concurrency 2 \
     --schedule var/celerybeat-schedule &
   pids+=($!)
 fi

@@ -198,6 +198,8 @@ CELERY_TASK_ROUTES = {
     "trust.tasks.*": {"queue": "trust"},
     # Embedding papers is minutes of CPU per batch: its own queue keeps it off the others' way.
     "papers.discovery.tasks.*": {"queue": "embed"},
+    # Author disambiguation (S2AND), one task per batch of name blocks.
+    "researchers.disambiguation.tasks.*": {"queue": "identity"},
 }
 CELERY_BEAT_SCHEDULE = {}
 # Similar papers: embed papers that have no vector yet (a no-op query when all are done).

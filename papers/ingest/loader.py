@@ -47,6 +47,7 @@ from papers.ingest.topics import (
     phrase_slug,
 )
 from papers.models import COLLABORATION_AUTHOR_LIMIT, ImportRun, TopicKind
+from researchers.disambiguation.services import identity_blocks_dispatch, identity_blocks_queue_touched
 from researchers.models import Author
 
 __all__ = [
@@ -830,6 +831,7 @@ class BatchLoader:
                 papers_pendingauthorrefresh.authorships_changed OR EXCLUDED.authorships_changed
             """
         )
+        identity_blocks_queue_touched(cur)  # the disambiguation task takes these blocks next
 
     # -- the run row -----------------------------------------------------------------------------
 
@@ -1212,3 +1214,4 @@ def load_records(
         _analyze_grown()
         drain_author_refresh()
         _vacuum_grown()
+        identity_blocks_dispatch()

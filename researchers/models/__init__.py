@@ -1,5 +1,6 @@
 from .author import Author, ClaimState
 from .constraints import ConstraintKind, IdentityConstraint
+from .disambiguation import PendingIdentityBlock
 from .identity import (
     OWNING_STATUSES,
     Claim,
@@ -32,7 +33,7 @@ from .social import (
 from researchers.outbox.models import PendingTask  # noqa: E402
 
 __all__ = [
-    "Author", "ClaimState", "ConstraintKind", "IdentityConstraint",
+    "Author", "ClaimState", "ConstraintKind", "IdentityConstraint", "PendingIdentityBlock",
     "OWNING_STATUSES", "Claim", "ClaimEvidence", "ClaimSlot", "ClaimStatus", "Dispute", "DisputeStatus",
     "EventKind", "EvidenceKind", "IdentityEvent", "SlotDecision", "Vouch",
     "Block", "Conversation", "DigestFrequency", "DigestPreference", "Follow", "FollowRateEvent",

@@ -205,6 +205,8 @@ class EventKind(models.TextChoices):
     APPEAL = "appeal", "Appealed"
     ACCEPT = "accept", "Pending works accepted"
     REVERT = "revert", "Reverted"
+    # Works moved by the disambiguation model (actor NULL; payload["model"] names model and version).
+    CLUSTER = "cluster", "Re-clustered by the model"
 
 
 class IdentityEventQuerySet(models.QuerySet):
