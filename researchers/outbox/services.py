@@ -18,7 +18,7 @@ from .models import PendingTask
 logger = logging.getLogger(__name__)
 
 INSERT_SQL = """
-INSERT INTO outbox_pendingtask (task_name, args, dedupe_key, created_at, attempts, last_error)
+INSERT INTO researchers_pendingtask (task_name, args, dedupe_key, created_at, attempts, last_error)
 VALUES (%s, %s::jsonb, %s, now(), 0, %s)
 ON CONFLICT (dedupe_key) DO NOTHING
 """
