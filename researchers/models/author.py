@@ -110,3 +110,10 @@ class Author(models.Model):
 
     def get_absolute_url(self):
         return reverse("researchers:profile", kwargs={"slug": self.slug})
+
+    @property
+    def low_confidence(self):
+        """The record-level "Low confidence" flag: unclaimed, with works the model is unsure of."""
+        from researchers.confidence import record_is_low_confidence
+
+        return record_is_low_confidence(claim_state=self.claim_state, uncertain_works_count=self.uncertain_works_count)
