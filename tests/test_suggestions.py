@@ -159,6 +159,34 @@ def test_accepting_an_own_uncertain_work_confirms_it_as_the_owners(client, world
     assert IdentityConstraint.objects.get(authorship=slot).kind == ConstraintKind.MUST
 
 
+def test_a_moderators_revert_of_an_accept_withdraws_the_must_link_and_its_revert_brings_it_back(client, world):
+    from researchers.services import claims
+    from tests.factories import ModeratorFactory
+
+    client.force_login(world["owner"])
+    _post(client, _paper_url(world, world["close_work"], "accept"))
+    moderator = ModeratorFactory()
+    claims.identity_event_revert(moderator=moderator, event=IdentityEvent.objects.get(kind=EventKind.ACCEPT))
+    assert Authorship.objects.get(pk=world["close_work"].pk).author_id == world["mixed"].pk
+    assert not IdentityConstraint.objects.exists()  # the engine will not pull it back over the moderator
+    claims.identity_event_revert(moderator=moderator, event=IdentityEvent.objects.get(kind=EventKind.REVERT))
+    assert Authorship.objects.get(pk=world["close_work"].pk).author_id == world["me"].pk
+    assert IdentityConstraint.objects.get(authorship=world["close_work"]).kind == ConstraintKind.MUST
+
+
+def test_a_moderators_revert_of_a_not_me_split_withdraws_the_cannot_link(client, world):
+    from researchers.services import claims
+    from tests.factories import ModeratorFactory
+
+    client.force_login(world["owner"])
+    _post(client, _paper_url(world, world["unsure"], "reject"))
+    split = IdentityEvent.objects.get(kind=EventKind.SPLIT)
+    assert IdentityConstraint.objects.get(authorship=world["unsure"]).event_id == split.pk
+    claims.identity_event_revert(moderator=ModeratorFactory(), event=split)
+    assert Authorship.objects.get(pk=world["unsure"].pk).author_id == world["me"].pk
+    assert not IdentityConstraint.objects.exists()
+
+
 def test_accepting_a_record_goes_through_the_merge_service(client, world):
     # An L3 owner: merges below L3 may wait for a moderator, and that rule is author_merge's to apply.
     Author.objects.filter(pk=world["me"].pk).update(verification_level=3)

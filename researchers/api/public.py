@@ -14,7 +14,6 @@ from papers.api.serializers import AuthorWorkSerializer
 from papers.impact.serializers import AuthorImpactField
 from papers.models import AuthorTopic
 from researchers import selectors
-from researchers.confidence import record_is_low_confidence
 from researchers.models import Author, ClaimState
 from trust.api.serializers import TrustPartSerializer
 
@@ -107,7 +106,8 @@ class ResearcherDetailSerializer(ResearcherListSerializer):
         read_only=True, help_text="Works whose author-disambiguation confidence is under the published threshold "
                                   "(researchers.confidence.LOW_CONFIDENCE_THRESHOLD); see each work's confidence.",
     )
-    low_confidence = serializers.SerializerMethodField(
+    low_confidence = serializers.BooleanField(
+        read_only=True,
         help_text="Unclaimed and holding works the model is unsure of: some works may be another person's.",
     )
 
@@ -116,10 +116,6 @@ class ResearcherDetailSerializer(ResearcherListSerializer):
             "bio", "role", "links", "name_variants", "orcid", "top_topics", "trust",
             "uncertain_works_count", "low_confidence", "impact",
         ]
-
-    def get_low_confidence(self, author) -> bool:
-        return record_is_low_confidence(claim_state=author.claim_state,
-                                        uncertain_works_count=author.uncertain_works_count)
 
     @extend_schema_field(TrustSummarySerializer(allow_null=True))
     def get_trust(self, author) -> dict | None:

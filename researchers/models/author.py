@@ -118,3 +118,10 @@ class Author(models.Model):
         from papers.ingest.keys import confusable_letters
 
         return confusable_letters(self.display_name)
+
+    @property
+    def low_confidence(self):
+        """The record-level "Low confidence" flag: unclaimed, with works the model is unsure of."""
+        from researchers.confidence import record_is_low_confidence
+
+        return record_is_low_confidence(claim_state=self.claim_state, uncertain_works_count=self.uncertain_works_count)

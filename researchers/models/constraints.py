@@ -27,6 +27,12 @@ class IdentityConstraint(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False,
     )
+    # The identity event whose move this answer came with: a moderator's revert of that event
+    # withdraws the answer too, so the engine does not undo the moderator on its next run.
+    event = models.ForeignKey(
+        "researchers.IdentityEvent", null=True, blank=True, on_delete=models.SET_NULL, related_name="constraints",
+        db_index=False,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -38,6 +44,8 @@ class IdentityConstraint(models.Model):
         indexes = [
             # The engine, per block: WHERE authorship_id = ANY(block slots).
             models.Index(fields=["authorship", "kind"], name="identityconstraint_slot_idx"),
+            # A revert: WHERE event_id = ?.
+            models.Index(fields=["event"], condition=Q(event__isnull=False), name="identityconstraint_event_idx"),
             # Suggestions: records already rejected as a whole, WHERE author_id = ? AND other_author_id IS NOT NULL.
             models.Index(fields=["author", "other_author"], condition=Q(other_author__isnull=False),
                          name="identityconstraint_record_idx"),

@@ -36,6 +36,7 @@ from researchers.permissions import is_moderator, user_has_verified_email
 from .aggregates import affected_author_ids, author_aggregates_refresh
 from .errors import Conflict, NotAllowed, ServiceError
 from .evidence import DERIVED_KINDS, derive_evidence
+from .constraints import identity_constraints_reinstate, identity_constraints_withdraw
 from .follows import author_social_move, author_social_restore
 from .identity_requests import identity_request_submit, merge_needs_review, split_needs_review
 
@@ -853,12 +854,16 @@ def identity_event_revert(*, moderator, event, note=""):
         author.save(update_fields=["owner", "claim_state", "verification_level", "merged_into",
                                    "auto_accept_name_matches", "data_changed_at", "updated_at"])
     social = author_social_restore(record=payload["social"]) if payload.get("social") else None
+    # An owner's answer that came with this event goes with it; a revert of a revert brings it back.
+    withdrawn = identity_constraints_withdraw(event=event)
+    extra = {k: v for k, v in (("social", social), ("constraints", withdrawn)) if v}
     revert = _event(
         author=event.author, kind=EventKind.REVERT, actor=moderator, reverts=event, claim=event.claim,
         dispute=event.dispute, other_author=event.other_author, before=now_state, moves=reverse_moves,
-        attributions=current_attributions or None, extra={"social": social} if social else None,
+        attributions=current_attributions or None, extra=extra or None,
         summary=f"Reverted: {event.summary}" + (f" ({note[:200]})" if note else ""),
     )
+    identity_constraints_reinstate(rows=payload.get("constraints"), event=revert)
     moved = [i for m in moves for i in m["ids"]]
     touched = affected_author_ids(author_ids=author_ids, moved_authorship_ids=moved)
     author_aggregates_refresh(author_ids=touched, bump=touched)

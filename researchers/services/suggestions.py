@@ -12,7 +12,7 @@ can revert them like any split or merge.
 from django.db import connection, transaction
 from django.utils import timezone
 
-from researchers.models import Author, ClaimState, ConstraintKind, EventKind
+from researchers.models import Author, ClaimState, ConstraintKind, EventKind, IdentityEvent
 
 from .aggregates import affected_author_ids, author_aggregates_refresh
 from .claims import (
@@ -50,17 +50,20 @@ def _check_owner(author: Author, user) -> None:
         raise Conflict(FROZEN_MESSAGE, dispute=_open_dispute(author.pk))
 
 
-def _constrain(*, author_id: int, authorship_ids, kind: str, user, other_author_id=None) -> int:
-    """Record the answer set-based; a later answer on the same (person, slot) replaces the earlier one."""
+def _constrain(*, author_id: int, authorship_ids, kind: str, user, other_author_id=None, event=None) -> int:
+    """Record the answer set-based; a later answer on the same (person, slot) replaces the earlier one.
+
+    `event` is the identity event of the move the answer came with, so that reverting it withdraws the answer."""
     with connection.cursor() as cur:
         cur.execute(
             "INSERT INTO researchers_identityconstraint (author_id, authorship_id, kind, other_author_id,"
-            " created_by_id, created_at) SELECT %s, id, %s, %s, %s, %s FROM papers_authorship WHERE id = ANY(%s)"
+            " created_by_id, event_id, created_at)"
+            " SELECT %s, id, %s, %s, %s, %s, %s FROM papers_authorship WHERE id = ANY(%s)"
             " ON CONFLICT (author_id, authorship_id) DO UPDATE SET kind = EXCLUDED.kind,"
             " other_author_id = EXCLUDED.other_author_id, created_by_id = EXCLUDED.created_by_id,"
-            " created_at = EXCLUDED.created_at",
-            [author_id, kind, other_author_id, user.pk if user.is_authenticated else None, timezone.now(),
-             list(authorship_ids)],
+            " event_id = EXCLUDED.event_id, created_at = EXCLUDED.created_at",
+            [author_id, kind, other_author_id, user.pk if user.is_authenticated else None,
+             event.pk if event is not None else None, timezone.now(), list(authorship_ids)],
         )
         return cur.rowcount
 
@@ -76,8 +79,8 @@ def suggestion_paper_accept(*, user, author: Author, authorship_id: int) -> Auth
         before = _snapshot(authors=[author])
         attributions = _set_attribution(author_id=author.pk, ids=[authorship_id], from_values=UPGRADABLE,
                                         to_value="owner")
-        _event(author=author, kind=EventKind.ACCEPT, actor=user, before=before, attributions=attributions,
-               summary="Owner confirmed a work the model was unsure of")
+        event = _event(author=author, kind=EventKind.ACCEPT, actor=user, before=before, attributions=attributions,
+                       summary="Owner confirmed a work the model was unsure of")
         touched = [author.pk]
     else:
         if source.owner_id and source.owner_id != user.pk:
@@ -86,10 +89,10 @@ def suggestion_paper_accept(*, user, author: Author, authorship_id: int) -> Auth
             raise Conflict(FROZEN_MESSAGE, dispute=_open_dispute(source.pk))
         before = _snapshot(authors=[author, source])
         move = _move_authorships(ids=[authorship_id], from_id=source.pk, to_id=author.pk, attribution="owner")
-        _event(author=author, kind=EventKind.ACCEPT, actor=user, other_author=source, before=before, moves=[move],
-               summary=f"Owner accepted a suggested work from {source.display_name} ({source.slug})")
+        event = _event(author=author, kind=EventKind.ACCEPT, actor=user, other_author=source, before=before,
+                       moves=[move], summary=f"Owner accepted a suggested work from {source.display_name} ({source.slug})")
         touched = affected_author_ids(author_ids=[author.pk, source.pk], moved_authorship_ids=move["ids"])
-    _constrain(author_id=author.pk, authorship_ids=[authorship_id], kind=ConstraintKind.MUST, user=user)
+    _constrain(author_id=author.pk, authorship_ids=[authorship_id], kind=ConstraintKind.MUST, user=user, event=event)
     author_aggregates_refresh(author_ids=touched, bump=touched)
     _emit([author.pk, source.pk], "accept")
     return author
@@ -102,10 +105,13 @@ def suggestion_paper_reject(*, user, author: Author, authorship_id: int) -> Auth
     Returns the record the work now sits on when it was split off, else None."""
     author = _lock_authors(author.pk)[author.pk]
     _check_owner(author, user)
-    moved_to = None
+    moved_to = event = None
     if _slot_author_id(authorship_id) == author.pk:
         moved_to = authorships_split(actor=user, author=author, authorship_ids=[authorship_id])
-    _constrain(author_id=author.pk, authorship_ids=[authorship_id], kind=ConstraintKind.CANNOT, user=user)
+        event = (IdentityEvent.objects.filter(author=author, kind=EventKind.SPLIT, other_author=moved_to)
+                 .order_by("-id").first())
+    _constrain(author_id=author.pk, authorship_ids=[authorship_id], kind=ConstraintKind.CANNOT, user=user,
+               event=event)
     return moved_to
 
 
