@@ -7,7 +7,9 @@ the model has not scored yet (confidence NULL) is not "uncertain": nothing was m
 
 from __future__ import annotations
 
-# Below this, a work on an unclaimed record is shown as "may be another person".
+# Below this, a work on an unclaimed record is shown as "may be another person". S2AND stops merging
+# at a same-person probability of 0.35 (its production eps 0.65 is a distance); between 0.35 and 0.5
+# it linked a work on weaker evidence than a coin toss would give the other way.
 LOW_CONFIDENCE_THRESHOLD = 0.5
 
 # The slots Author.uncertain_works_count counts, as SQL over papers_authorship aliased `s` (one

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from papers.models import Authorship
-from researchers.disambiguation import LOW_CONFIDENCE_THRESHOLD
+from researchers.confidence import LOW_CONFIDENCE_THRESHOLD
 from researchers.disambiguation.evaluation import b3
 from researchers.disambiguation.services import blocks_disambiguate, identity_blocks_dispatch
 from researchers.models import (

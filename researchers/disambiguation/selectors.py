@@ -112,6 +112,14 @@ def blocks_load(*, block_keys: list[str]) -> dict[str, BlockData]:
             [slot_ids],
         )
         not_me = cur.fetchall()
+        # An owner's "not mine" answer to a suggestion (researchers.IdentityConstraint, cannot-link):
+        # the slot never joins that record again, exactly like a claim's "not me".
+        cur.execute(
+            "SELECT authorship_id, author_id FROM researchers_identityconstraint "
+            "WHERE kind = 'cannot' AND authorship_id = ANY(%s)",
+            [slot_ids],
+        )
+        not_me += cur.fetchall()
         cur.execute(
             "SELECT e.author_id, e.payload -> 'moves' FROM researchers_identityevent e "
             "WHERE e.kind = 'split' AND e.actor_id IS NOT NULL AND e.author_id = ANY(%s)",

@@ -24,10 +24,10 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from papers.ingest import keys
-from researchers.disambiguation import LOW_CONFIDENCE_THRESHOLD
 from researchers.disambiguation.engine import MODEL_NAME, BlockInput, Constraints, cluster_blocks
 from researchers.disambiguation.selectors import BlockData, blocks_load, name_counts_current, pending_block_keys
 from researchers.models import Author, EventKind, IdentityEvent
+from researchers.services.follows import author_social_move
 
 logger = logging.getLogger(__name__)
 
@@ -257,6 +257,10 @@ def _apply(plan: _Plan, stats: dict) -> None:
                 "WHERE r.id = v.id AND r.owner_id IS NULL",
                 [list(forwards), list(forwards.values())],
             )
+    # A record the model emptied into another takes its followers and invitations along, as a
+    # person's merge does (researchers.services.follows.author_social_move).
+    for source_id, target_id in forwards.items():
+        author_social_move(source_id=source_id, target_id=target_id)
     events = _events(plan, resolve, forwards)
     stats["events"] = len(events)
     moved = [sid for sids in plan.moves.values() for sid in sids]
@@ -342,7 +346,7 @@ def _highest_slug_numbers(bases: list[str]) -> dict[str, int]:
 def _queue_refresh(records: set[int], moved: list[int]) -> None:
     """The loader's author refresh queue: the records of the blocks (confidence changed) and,
     where works moved, both ends and the coauthors (close-collaborator counts)."""
-    from researchers.services.aggregates import affected_author_ids
+    from researchers.services.aggregates import affected_author_ids, author_uncertain_recount
 
     changed = set(affected_author_ids(author_ids=[], moved_authorship_ids=moved)) if moved else set()
     with connection.cursor() as cur:
@@ -355,21 +359,8 @@ def _queue_refresh(records: set[int], moved: list[int]) -> None:
             """,
             [[*records, *changed], [True] * len(records) + [True] * len(changed)],
         )
-        # Uncertain works: the drained refresh does not count them, so they are counted here.
-        cur.execute(
-            f"""
-            UPDATE researchers_author r SET uncertain_works_count = c.n
-            FROM (SELECT r.id, count(DISTINCT a.paper_id) FILTER (
-                         WHERE a.confidence < {LOW_CONFIDENCE_THRESHOLD} AND a.attribution <> 'pending'
-                         AND NOT p.deleted) AS n
-                  FROM researchers_author r
-                  LEFT JOIN papers_authorship a ON a.author_id = r.id
-                  LEFT JOIN papers_paper p ON p.id = a.paper_id
-                  WHERE r.id = ANY(%s) GROUP BY r.id) c
-            WHERE r.id = c.id AND r.uncertain_works_count <> c.n
-            """,
-            [list(records)],
-        )
+    # Uncertain works: the drained refresh does not count them; the one published rule counts them here.
+    author_uncertain_recount(author_ids=records)
 
 
 def identity_blocks_run_pending(*, limit: int | None = None, full: bool = False, progress=None) -> dict:
