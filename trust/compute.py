@@ -32,7 +32,6 @@ import logging
 import time
 
 import numpy as np
-from django.db import connection
 from django.utils import timezone
 from scipy import sparse
 from scipy.sparse import csgraph
@@ -354,10 +353,6 @@ def eigentrust(W, weights):
 # Side inputs: follows, vouches, disputes, flags, claim evidence (small aggregates)
 # ---------------------------------------------------------------------------------------------
 
-def _tables():
-    return set(connection.introspection.table_names())
-
-
 def _map(author_ids, pairs, dtype=np.int32):
     arr = np.zeros(len(author_ids), dtype=dtype)
     if pairs:
@@ -371,48 +366,43 @@ def _map(author_ids, pairs, dtype=np.int32):
 
 def load_side_inputs(cur, author_ids, only_author_id=None):
     """Endorsements, disputes, flags and claim evidence, as arrays aligned with author_ids."""
-    tables = _tables()
     flt, params = ("", [])
     if only_author_id is not None:
         flt, params = (" AND {col} = %s", [only_author_id])
     out = {}
 
-    follows = vouches = disputes = []
-    if "researchers_follow" in tables:
-        # Follows from an account owning a claimed L3+ record other than the followed one; an account
-        # following a record it owns itself (from another of its records) endorses nobody.
-        cur.execute(
-            "SELECT f.author_id, COUNT(DISTINCT f.user_id) FROM researchers_follow f "
-            "WHERE EXISTS (SELECT 1 FROM researchers_author o WHERE o.owner_id = f.user_id "
-            "  AND o.claim_state = 'claimed' AND o.verification_level >= %s AND o.id <> f.author_id)"
-            " AND NOT EXISTS (SELECT 1 FROM researchers_author t WHERE t.id = f.author_id"
-            "  AND t.owner_id = f.user_id)"
-            + flt.format(col="f.author_id") + " GROUP BY f.author_id",
-            [M.ENDORSEMENT_MIN_LEVEL, *params],
-        )
-        follows = cur.fetchall()
-    if "researchers_vouch" in tables:
-        # Vouches spoken from the voucher's own claimed L3+ record.
-        cur.execute(
-            "SELECT v.author_id, COUNT(DISTINCT v.voucher_author_id) FROM researchers_vouch v "
-            "JOIN researchers_author va ON va.id = v.voucher_author_id "
-            "WHERE va.owner_id = v.voucher_id AND va.claim_state = 'claimed' AND va.verification_level >= %s"
-            " AND NOT EXISTS (SELECT 1 FROM researchers_author t WHERE t.id = v.author_id"
-            "  AND t.owner_id = v.voucher_id)"
-            # A vouch is for one claim: it lapses when that claim stops owning the record.
-            " AND (v.claim_id IS NULL OR EXISTS (SELECT 1 FROM researchers_claim c WHERE c.id = v.claim_id"
-            "      AND c.status IN ('active', 'approved')))"
-            + flt.format(col="v.author_id") + " GROUP BY v.author_id",
-            [M.ENDORSEMENT_MIN_LEVEL, *params],
-        )
-        vouches = cur.fetchall()
-    if "researchers_dispute" in tables:
-        cur.execute(
-            "SELECT DISTINCT author_id, 1 FROM researchers_dispute WHERE status = 'open'"
-            + flt.format(col="author_id"),
-            params,
-        )
-        disputes = cur.fetchall()
+    # Follows from an account owning a claimed L3+ record other than the followed one; an account
+    # following a record it owns itself (from another of its records) endorses nobody.
+    cur.execute(
+        "SELECT f.author_id, COUNT(DISTINCT f.user_id) FROM researchers_follow f "
+        "WHERE EXISTS (SELECT 1 FROM researchers_author o WHERE o.owner_id = f.user_id "
+        "  AND o.claim_state = 'claimed' AND o.verification_level >= %s AND o.id <> f.author_id)"
+        " AND NOT EXISTS (SELECT 1 FROM researchers_author t WHERE t.id = f.author_id"
+        "  AND t.owner_id = f.user_id)"
+        + flt.format(col="f.author_id") + " GROUP BY f.author_id",
+        [M.ENDORSEMENT_MIN_LEVEL, *params],
+    )
+    follows = cur.fetchall()
+    # Vouches spoken from the voucher's own claimed L3+ record.
+    cur.execute(
+        "SELECT v.author_id, COUNT(DISTINCT v.voucher_author_id) FROM researchers_vouch v "
+        "JOIN researchers_author va ON va.id = v.voucher_author_id "
+        "WHERE va.owner_id = v.voucher_id AND va.claim_state = 'claimed' AND va.verification_level >= %s"
+        " AND NOT EXISTS (SELECT 1 FROM researchers_author t WHERE t.id = v.author_id"
+        "  AND t.owner_id = v.voucher_id)"
+        # A vouch is for one claim: it lapses when that claim stops owning the record.
+        " AND (v.claim_id IS NULL OR EXISTS (SELECT 1 FROM researchers_claim c WHERE c.id = v.claim_id"
+        "      AND c.status IN ('active', 'approved')))"
+        + flt.format(col="v.author_id") + " GROUP BY v.author_id",
+        [M.ENDORSEMENT_MIN_LEVEL, *params],
+    )
+    vouches = cur.fetchall()
+    cur.execute(
+        "SELECT DISTINCT author_id, 1 FROM researchers_dispute WHERE status = 'open'"
+        + flt.format(col="author_id"),
+        params,
+    )
+    disputes = cur.fetchall()
     out["follows"] = _map(author_ids, follows)
     out["vouches"] = _map(author_ids, vouches)
     out["open_dispute"] = _map(author_ids, disputes, dtype=np.int8).astype(bool)
@@ -427,18 +417,17 @@ def load_side_inputs(cur, author_ids, only_author_id=None):
     out["flag_reasons"] = {a: list(r) for a, _, r in flags}
 
     claim_evidence = {}
-    if "researchers_claimevidence" in tables:
-        # The evidence of the claim that currently owns the record (same user as the owner).
-        cur.execute(
-            "SELECT c.author_id, e.summary FROM researchers_claimevidence e "
-            "JOIN researchers_claim c ON c.id = e.claim_id "
-            "JOIN researchers_author au ON au.id = c.author_id AND au.owner_id = c.user_id "
-            "WHERE c.status IN ('active', 'approved') AND e.kind NOT IN ('statement', 'link')"
-            + flt.format(col="c.author_id") + " ORDER BY c.author_id, e.level DESC, e.kind, e.id",
-            params,
-        )
-        for author_id, summary in cur.fetchall():
-            claim_evidence.setdefault(author_id, []).append(summary)
+    # The evidence of the claim that currently owns the record (same user as the owner).
+    cur.execute(
+        "SELECT c.author_id, e.summary FROM researchers_claimevidence e "
+        "JOIN researchers_claim c ON c.id = e.claim_id "
+        "JOIN researchers_author au ON au.id = c.author_id AND au.owner_id = c.user_id "
+        "WHERE c.status IN ('active', 'approved') AND e.kind NOT IN ('statement', 'link')"
+        + flt.format(col="c.author_id") + " ORDER BY c.author_id, e.level DESC, e.kind, e.id",
+        params,
+    )
+    for author_id, summary in cur.fetchall():
+        claim_evidence.setdefault(author_id, []).append(summary)
     out["claim_evidence"] = claim_evidence
     return out
 
