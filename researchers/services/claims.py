@@ -91,14 +91,9 @@ def _emit(author_ids, kind):
     transaction.on_commit(lambda: identity_changed.send(sender=Author, author_ids=ids, kind=kind))
 
 
-def _notify(task_name, *args):
-    def send():
-        from researchers.outbox.services import task_send_now_or_keep
-        from researchers import tasks
-
-        task_send_now_or_keep(task=getattr(tasks, task_name), args=args)
-
-    transaction.on_commit(send)
+def _notify(task, *args):
+    """Send a notification task once the transaction commits; the outbox keeps it if Redis is down."""
+    task_enqueue_on_commit(task=task, args=args)
 
 
 def _event(*, author, kind, actor, summary, before, moves=(), attributions=None, claim=None, dispute=None,
@@ -422,7 +417,7 @@ def claim_submit(*, user, author, authorship_ids=None, split_target=None, eviden
                summary="A second claim opened a dispute; the record is under review")
         claim_evidence_refresh(claim=claim)
         _emit([author.pk], "dispute")
-        _notify("notify_dispute_opened", dispute.pk)
+        _notify(notify_dispute_opened_task, dispute.pk)
         claim.refresh_from_db()
         return claim
 
@@ -496,7 +491,7 @@ def claim_appeal(*, user, claim, evidence=None, statement=""):
     claim_evidence_refresh(claim=appeal)
     _emit([author.pk], "appeal")
     if dispute is not None:
-        _notify("notify_dispute_opened", dispute.pk)
+        _notify(notify_dispute_opened_task, dispute.pk)
     appeal.refresh_from_db()
     return appeal
 
@@ -572,7 +567,7 @@ def claim_approve(*, moderator, claim, note=""):
             author_aggregates_refresh(author_ids=touched, bump=touched)
     claim = claim_evidence_refresh(claim=claim)
     _emit([author.pk], "approve")
-    _notify("notify_claim_reviewed", claim.pk)
+    _notify(notify_claim_reviewed_task, claim.pk)
     return claim
 
 
@@ -604,7 +599,7 @@ def claim_reject(*, moderator, claim, note=""):
     _event(author=author, kind=EventKind.REJECT, actor=moderator, claim=claim, before=before, attributions=attributions,
            summary="Claim rejected by a moderator" + (f": {note[:200]}" if note else ""))
     _emit([author.pk], "reject")
-    _notify("notify_claim_reviewed", claim.pk)
+    _notify(notify_claim_reviewed_task, claim.pk)
     return claim
 
 
@@ -669,9 +664,9 @@ def dispute_resolve(*, moderator, dispute, outcome, note=""):
     else:
         Author.objects.filter(pk=author.pk).update(verification_level=1)
     _emit([author.pk], "resolve")
-    _notify("notify_claim_reviewed", challenger.pk)
+    _notify(notify_claim_reviewed_task, challenger.pk)
     if outcome == "transfer" and incumbent is not None:
-        _notify("notify_claim_reviewed", incumbent.pk)
+        _notify(notify_claim_reviewed_task, incumbent.pk)
     dispute.refresh_from_db()
     return dispute
 
@@ -885,3 +880,12 @@ def _read_attributions(ids):
         for pk, value in cur.fetchall():
             grouped.setdefault(value, []).append(pk)
     return grouped
+
+
+# Services import their tasks last, under a _task alias (HackSoft styleguide): the tasks modules
+# import services inside their bodies, so neither module needs the other while it loads.
+from researchers.outbox.services import task_enqueue_on_commit  # noqa: E402
+from researchers.tasks import (  # noqa: E402
+    notify_claim_reviewed as notify_claim_reviewed_task,
+    notify_dispute_opened as notify_dispute_opened_task,
+)
