@@ -86,7 +86,7 @@ def test_bad_dates_and_parameters_are_refused_or_ignored(client):
 def test_top_sort_puts_the_most_upvoted_first_and_trending_decays_older_votes(client):
     old = PaperFactory(title="Old favourite", submitted=timezone.now() - dt.timedelta(days=5))
     fresh = PaperFactory(title="Fresh hit", submitted=timezone.now() - dt.timedelta(hours=3))
-    quiet = PaperFactory(title="Quiet", submitted=timezone.now() - dt.timedelta(hours=2))
+    PaperFactory(title="Quiet", submitted=timezone.now() - dt.timedelta(hours=2))
     vote(old, 6)
     vote(fresh, 3)
     today = timezone.now().astimezone(dt.timezone.utc).date().isoformat()
