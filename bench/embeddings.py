@@ -15,6 +15,13 @@
     .venv/bin/python bench/embeddings.py [--embed-papers 400] [--papers 100000] [--queries 1000]
 
 No database is used. Figures on the shared box are noisy: note the load average with them.
+
+Reference (2026-12-05, shared 2-core box at load average 14–17, i.e. this process had well under
+one core): 0.4–0.5 papers/s embedding (median 176 tokens, truncation at 256); one run measured
+~1 paper/s at load 14.6 before the per-head BLAS change. HNSW build of 100,000 vectors 367 s;
+recall@10 over 1,000 queries against brute force: 0.9857 mean (median 1.00, 3 queries under 0.5)
+at the app's expansion_search 256, 0.9635 at 64; 3.4 ms per ANN query vs 17.6 ms brute force.
+Synthetic vectors (noise 0.04): nearest-other cosine median 0.60 vs 0.50 among the 200 real papers.
 """
 
 import argparse
