@@ -12,6 +12,8 @@ else
   .venv/bin/celery -A config worker -B -l info -Q default,ingest,graph,trust,identity,embed --concurrency 2 \
     --schedule var/celerybeat-schedule &
   pids+=($!)
+  # Similar papers fill in behind the running site: the worker embeds the demo in batches.
+  .venv/bin/celery -A config call discovery.tasks.embed_new_papers --queue embed > /dev/null || true
 fi
 .venv/bin/python manage.py runserver "$host:$port" &
 pids+=($!)

@@ -77,3 +77,16 @@ def test_the_similar_partial_is_one_query_and_says_when_not_computed_yet(client,
     assert "not computed yet" in html
     assert client.get("/papers/2499.99999/similar/").status_code == 404
     assert f'hx-get="/papers/{paper.arxiv_id}/similar/"' in client.get(f"/papers/{paper.arxiv_id}/").content.decode()
+
+
+def test_the_graph_slice_shows_papers_near_the_authors_works_by_meaning():
+    from graph.slices import build_slice
+
+    mine = AuthorshipFactory(position=0)
+    near = PaperFactory(title="A paper close in meaning")
+    SimilarPaper.objects.create(paper=mine.paper, neighbour=near, rank=0, score=0.87, why="")
+    elements = build_slice(mine.author_id).elements
+    node = next(n["data"] for n in elements["nodes"] if n["data"].get("arxiv_id") == near.arxiv_id)
+    assert node["reason"] == "similar" and node["nearby"] is True
+    edge = next(e["data"] for e in elements["edges"] if e["data"]["target"] == node["id"])
+    assert edge["type"] == "nearby" and "similar in meaning (0.87)" in edge["label"]

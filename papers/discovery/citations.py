@@ -16,7 +16,9 @@ from bibtexparser import Library
 from bibtexparser.model import Entry, Field
 
 # arXiv's citation keys: first author's surname, year, first significant title word.
-KEY_STOPWORDS = frozenset(["a", "an", "the", "on", "of", "in", "for", "and", "to", "with", "from", "by", "at", "is", "are", "towards", "toward", "via"])
+KEY_STOPWORDS = frozenset(
+    "a an the on of in for and to with from by at is are towards toward via".split()
+)
 _UNESCAPED = re.compile(r"(?<!\\)([&%#])")
 
 

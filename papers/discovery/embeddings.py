@@ -36,6 +36,16 @@ def _layer_norm(x, weight, bias, eps):
     return (x - mean) / np.sqrt(var + eps) * weight + bias
 
 
+def _per_head_matmul(a, b):
+    """a @ b over (batch, head) with one BLAS call per head: numpy's stacked matmul does not use BLAS
+    and was 8x slower here."""
+    out = np.empty(a.shape[:-1] + b.shape[-1:], dtype=np.float32)
+    for i in range(a.shape[0]):
+        for h in range(a.shape[1]):
+            np.matmul(a[i, h], b[i, h], out=out[i, h])
+    return out
+
+
 class MiniLMEncoder:
     """all-MiniLM-L6-v2 forward pass: token ids in, unit-length 384-d float32 vectors out."""
 
@@ -75,11 +85,11 @@ class MiniLMEncoder:
                 return t.reshape(batch, length, self.heads, head_dim).transpose(0, 2, 1, 3)
 
             q, k, v = (split(linear(x, f"attention.self.{n}")) for n in ("query", "key", "value"))
-            scores = q @ k.transpose(0, 1, 3, 2) / np.float32(np.sqrt(head_dim)) + bias
+            scores = _per_head_matmul(q, k.transpose(0, 1, 3, 2)) / np.float32(np.sqrt(head_dim)) + bias
             scores -= scores.max(-1, keepdims=True)
             probs = np.exp(scores)
             probs /= probs.sum(-1, keepdims=True)
-            context = (probs @ v).transpose(0, 2, 1, 3).reshape(batch, length, -1)
+            context = _per_head_matmul(probs, v).transpose(0, 2, 1, 3).reshape(batch, length, -1)
             x = _layer_norm(linear(context, "attention.output.dense") + x,
                             w[p + "attention.output.LayerNorm.weight"], w[p + "attention.output.LayerNorm.bias"],
                             self.eps)

@@ -97,14 +97,16 @@ def voted_ids(*, user, papers) -> set[int]:
     """Which of these papers the user upvoted: one query (none when signed out)."""
     if not user.is_authenticated or not papers:
         return set()
-    return set(PaperVote.objects.filter(user=user, paper_id__in=[p.pk for p in papers]).values_list("paper_id", flat=True))
+    ids = [p.pk for p in papers]
+    return set(PaperVote.objects.filter(user=user, paper_id__in=ids).values_list("paper_id", flat=True))
 
 
 def saved_ids(*, user, papers) -> set[int]:
     """Which of these papers are on the user's reading list: one query (none when signed out)."""
     if not user.is_authenticated or not papers:
         return set()
-    return set(SavedPaper.objects.filter(user=user, paper_id__in=[p.pk for p in papers]).values_list("paper_id", flat=True))
+    ids = [p.pk for p in papers]
+    return set(SavedPaper.objects.filter(user=user, paper_id__in=ids).values_list("paper_id", flat=True))
 
 
 def paper_by_arxiv_id(*, arxiv_id: str) -> Paper:
@@ -220,7 +222,8 @@ def similar_papers(*, arxiv_id: str) -> list:
 # Papers near the author's own works by meaning (graph slice "nearby papers"): the nearest
 # neighbours of the shown works that the author did not write, most shared first.
 NEARBY_BY_MEANING_SQL = """
-SELECT p.id, p.arxiv_id, p.title, p.year, max(s.score) AS score, (array_agg(s.paper_id ORDER BY s.score DESC))[1] AS near
+SELECT p.id, p.arxiv_id, p.title, p.year, max(s.score) AS score,
+       (array_agg(s.paper_id ORDER BY s.score DESC))[1] AS near
 FROM papers_similarpaper s
 JOIN papers_paper p ON p.id = s.neighbour_id AND NOT p.deleted
 WHERE s.paper_id = ANY(%(papers)s::bigint[]) AND s.rank < %(rank)s

@@ -25,7 +25,8 @@ NEIGHBOURS = 10
 # HNSW build/search breadth: recall@10 ≥ 0.95 against brute force at 100k papers (bench/embeddings.py).
 CONNECTIVITY = 16
 EXPANSION_ADD = 128
-EXPANSION_SEARCH = 96
+# Searches only run in the embed task (pages read stored neighbours), so search breadth is cheap.
+EXPANSION_SEARCH = 256
 # Both the index file and the neighbour rows are written by one worker at a time.
 ADVISORY_LOCK = 0x5EED_17
 
