@@ -22,7 +22,7 @@ WHERE a2.paper_id IN (SELECT paper_id FROM papers_authorship WHERE id = ANY(%(mo
 """
 
 
-def affected_author_ids(*, author_ids, moved_authorship_ids=()):
+def affected_author_ids(*, author_ids, moved_authorship_ids=()) -> list[int]:
     """The records whose counts change when these authorships move: both ends and every coauthor."""
     ids = {int(i) for i in author_ids if i}
     if moved_authorship_ids:
@@ -51,7 +51,7 @@ def author_uncertain_recount(*, author_ids) -> None:
         )
 
 
-def author_aggregates_refresh(*, author_ids, bump=()):
+def author_aggregates_refresh(*, author_ids, bump=()) -> None:
     """Recompute works/topics/collaborator counts for author_ids set-based; bump data_changed_at on `bump`."""
     from papers.ingest.loader import refresh_author_aggregates
 

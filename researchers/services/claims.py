@@ -284,7 +284,7 @@ def _apply_level(author, claim):
 # ---------------------------------------------------------------- evidence
 
 @transaction.atomic
-def claim_evidence_refresh(*, claim):
+def claim_evidence_refresh(*, claim) -> Claim:
     """Re-derive a claim's evidence and level; if it owns its record, set the record's level."""
     claim = Claim.objects.select_related("author").get(pk=claim.pk)
     ClaimEvidence.objects.filter(claim=claim, kind__in=DERIVED_KINDS).delete()
@@ -306,14 +306,14 @@ def claim_evidence_refresh(*, claim):
 
 
 @transaction.atomic
-def claims_refresh_for_user(*, user):
+def claims_refresh_for_user(*, user) -> None:
     """Re-derive evidence on every live claim of a user (after an email or ORCID account changes)."""
     for claim in Claim.objects.filter(user=user, status__in=[*OWNING_STATUSES, ClaimStatus.PENDING]):
         claim_evidence_refresh(claim=claim)
 
 
 @transaction.atomic
-def claims_release_for_user(*, user):
+def claims_release_for_user(*, user) -> list[int]:
     """Before an account is deleted: its records go back to unclaimed L1 and its open disputes end."""
     owned = set(Author.objects.filter(owner_id=user.pk).values_list("pk", flat=True))
     owned |= set(Claim.objects.filter(user_id=user.pk, status__in=OWNING_STATUSES).values_list("author_id", flat=True))
@@ -369,7 +369,7 @@ def _split(*, actor, author, ids, target, claim=None):
 
 
 @transaction.atomic
-def claim_submit(*, user, author, authorship_ids=None, split_target=None, evidence=None, statement=""):
+def claim_submit(*, user, author, authorship_ids=None, split_target=None, evidence=None, statement="") -> Claim:
     """Claim `author` for `user`: owner now if unowned, else a Dispute; unticked slots split off."""
     if not user.is_authenticated:
         raise NotAllowed("Log in to claim this record.")
@@ -449,7 +449,7 @@ def claim_submit(*, user, author, authorship_ids=None, split_target=None, eviden
 
 
 @transaction.atomic
-def claim_appeal(*, user, claim, evidence=None, statement=""):
+def claim_appeal(*, user, claim, evidence=None, statement="") -> Claim:
     """Appeal a rejected claim once, with new evidence; it waits for a moderator (or disputes an owner)."""
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
     if claim.user_id != user.pk:
@@ -497,7 +497,7 @@ def claim_appeal(*, user, claim, evidence=None, statement=""):
 
 
 @transaction.atomic
-def claim_unclaim(*, actor, claim):
+def claim_unclaim(*, actor, claim) -> Claim:
     """Withdraw an owning claim (by its owner or a moderator): the record goes back to unclaimed L1."""
     claim = Claim.objects.get(pk=claim.pk)
     author = _lock_authors(claim.author_id)[claim.author_id]
@@ -519,7 +519,7 @@ def claim_unclaim(*, actor, claim):
 
 
 @transaction.atomic
-def claim_approve(*, moderator, claim, note=""):
+def claim_approve(*, moderator, claim, note="") -> Claim | Dispute:
     """A moderator approves a claim: it owns the record at L4 (a challenger's approval transfers it)."""
     if not is_moderator(moderator):
         raise NotAllowed("Only moderators can approve claims.")
@@ -572,7 +572,7 @@ def claim_approve(*, moderator, claim, note=""):
 
 
 @transaction.atomic
-def claim_reject(*, moderator, claim, note=""):
+def claim_reject(*, moderator, claim, note="") -> Claim | Dispute:
     """A moderator rejects a claim; an owning claim releases the record. The claimant may appeal once."""
     if not is_moderator(moderator):
         raise NotAllowed("Only moderators can reject claims.")
@@ -604,7 +604,7 @@ def claim_reject(*, moderator, claim, note=""):
 
 
 @transaction.atomic
-def dispute_resolve(*, moderator, dispute, outcome, note=""):
+def dispute_resolve(*, moderator, dispute, outcome, note="") -> Dispute:
     """A moderator ends a dispute: 'uphold' keeps the owner, 'transfer' gives the record to the challenger at L4."""
     if not is_moderator(moderator):
         raise NotAllowed("Only moderators can resolve disputes.")
@@ -672,7 +672,7 @@ def dispute_resolve(*, moderator, dispute, outcome, note=""):
 
 
 @transaction.atomic
-def authorships_split(*, actor, author, authorship_ids, target=None):
+def authorships_split(*, actor, author, authorship_ids, target=None) -> Author:
     """Owner or moderator moves works marked "not me" to `target` or a new "-N" record."""
     locked = _lock_authors(author.pk, *([target.pk] if target is not None else []))
     author = locked[author.pk]
@@ -699,7 +699,7 @@ def authorships_split(*, actor, author, authorship_ids, target=None):
 
 
 @transaction.atomic
-def author_merge(*, actor, source, target):
+def author_merge(*, actor, source, target) -> Author:
     """Move every authorship of `source` into `target` (moderator, or target's owner for an unclaimed source)."""
     if source.pk == target.pk:
         raise ServiceError("A record cannot be merged into itself.")
@@ -738,7 +738,7 @@ def author_merge(*, actor, source, target):
 
 
 @transaction.atomic
-def pending_authorships_accept(*, user, author, authorship_ids):
+def pending_authorships_accept(*, user, author, authorship_ids) -> int:
     """The owner accepts name-only matches from the review inbox onto the profile."""
     author = _lock_authors(author.pk)[author.pk]
     if author.owner_id != user.pk:
@@ -759,7 +759,7 @@ def pending_authorships_accept(*, user, author, authorship_ids):
 
 
 @transaction.atomic
-def vouch_create(*, user, author):
+def vouch_create(*, user, author) -> Vouch:
     """A coauthor who owns an L3+ record vouches for `author`'s current owner."""
     voucher_author = (Author.objects.filter(owner=user, verification_level__gte=3)
                       .order_by("-verification_level", "id").first())
@@ -795,7 +795,7 @@ def vouch_create(*, user, author):
 # ---------------------------------------------------------------- revert
 
 @transaction.atomic
-def identity_event_revert(*, moderator, event, note=""):
+def identity_event_revert(*, moderator, event, note="") -> IdentityEvent:
     """A moderator undoes one event from its recorded 'before' state; the revert is itself an event."""
     if not is_moderator(moderator):
         raise NotAllowed("Only moderators can revert identity events.")

@@ -38,7 +38,7 @@ def _on_commit_task(task, *args):
 
 
 @transaction.atomic
-def invitation_send(*, sender, recipient_author, subject, message, sender_author=None):
+def invitation_send(*, sender, recipient_author, subject, message, sender_author=None) -> Invitation:
     """Invite the owner of `recipient_author`; sender must own a claimed ≥L2 record. 10 a day."""
     if not sender.is_authenticated:
         raise NotAllowed(COLLAB_REASONS["anonymous"])
@@ -90,7 +90,7 @@ def _respond(user, invitation, status):
 
 
 @transaction.atomic
-def invitation_accept(*, user, invitation):
+def invitation_accept(*, user, invitation) -> Conversation:
     """The recipient accepts; a private conversation opens with the invitation as its first message."""
     if users_blocked_either_way(invitation.sender_id, user.pk):
         raise NotAllowed(COLLAB_REASONS["blocked"])
@@ -106,13 +106,13 @@ def invitation_accept(*, user, invitation):
 
 
 @transaction.atomic
-def invitation_decline(*, user, invitation):
+def invitation_decline(*, user, invitation) -> Invitation:
     """The recipient declines; the sender may invite again later."""
     return _respond(user, invitation, InvitationStatus.DECLINED)
 
 
 @transaction.atomic
-def message_send(*, user, conversation, body):
+def message_send(*, user, conversation, body) -> Message:
     """Post a message to a conversation the user is in; the other side gets an email."""
     body = (body or "").strip()
     if not body:
@@ -138,7 +138,7 @@ def message_send(*, user, conversation, body):
 
 
 @transaction.atomic
-def block_create(*, user, blocked_user_id):
+def block_create(*, user, blocked_user_id) -> Block:
     """Block a user: no invitations or messages either way; their pending invitations to you are declined."""
     if blocked_user_id == user.pk:
         raise ServiceError("You cannot block yourself.")
@@ -151,14 +151,14 @@ def block_create(*, user, blocked_user_id):
 
 
 @transaction.atomic
-def block_delete(*, user, blocked_user_id):
+def block_delete(*, user, blocked_user_id) -> bool:
     """Lift a block."""
     deleted, _ = Block.objects.filter(blocker=user, blocked_id=blocked_user_id).delete()
     return bool(deleted)
 
 
 @transaction.atomic
-def report_create(*, user, reported_user_id, reason, details="", invitation=None, message=None):
+def report_create(*, user, reported_user_id, reason, details="", invitation=None, message=None) -> Report:
     """Report a user (optionally about an invitation or a message) to the moderators."""
     valid = dict(Report._meta.get_field("reason").choices)
     if reason not in valid:

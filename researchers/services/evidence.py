@@ -13,7 +13,7 @@ from django.db.models import F
 
 from config.dates import format_day
 from researchers.data.institution_domains import INSTITUTION_DOMAINS
-from researchers.models import ClaimStatus, EvidenceKind
+from researchers.models import ClaimEvidence, ClaimStatus, EvidenceKind
 
 # Webmail and other domains anyone can get an address at: never institutional evidence.
 FREE_MAIL_DOMAINS = frozenset({
@@ -37,19 +37,19 @@ def _tokens(text):
     return tuple(_TOKEN_RE.findall(_fold(text)))
 
 
-def registrable_domain(domain):
+def registrable_domain(domain) -> str:
     """The domain a registrant controls, by the Public Suffix List: 'cs.stanford.edu' → 'stanford.edu',
     'cnrs.attacker-owned.io' → 'attacker-owned.io', 'ox.ac.uk' → 'ox.ac.uk'; '' when there is none."""
     parts = _PSL(_fold(domain).strip().strip("."))
     return parts.top_domain_under_public_suffix if parts.domain and parts.suffix else ""
 
 
-def institution_for_domain(domain):
+def institution_for_domain(domain) -> str | None:
     """(name, aliases) of the known institution that owns this email domain, or None."""
     return INSTITUTION_DOMAINS.get(registrable_domain(domain))
 
 
-def affiliation_names_institution(affiliation, aliases):
+def affiliation_names_institution(affiliation, aliases) -> bool:
     """Whether one of the institution's names appears in the affiliation as whole words."""
     words = _tokens(affiliation)
     for alias in aliases:
@@ -59,7 +59,7 @@ def affiliation_names_institution(affiliation, aliases):
     return False
 
 
-def match_email_to_affiliations(email, affiliations):
+def match_email_to_affiliations(email, affiliations) -> str | None:
     """The first affiliation naming the known institution that owns the email's registrable domain, or None.
 
     Subdomain labels never count (cnrs.attacker-owned.io is not CNRS), nor does any domain missing
@@ -96,12 +96,12 @@ def _claimed_affiliations(claim):
     return names
 
 
-def derive_evidence(claim):
+def derive_evidence(claim) -> list[ClaimEvidence]:
     """The derived evidence rows (unsaved) for a claim, from the account, the record and vouches."""
     from allauth.account.models import EmailAddress
     from allauth.socialaccount.models import SocialAccount
 
-    from researchers.models import ClaimEvidence, Vouch
+    from researchers.models import Vouch
 
     author = claim.author
     rows = []

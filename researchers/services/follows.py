@@ -13,7 +13,7 @@ RATE_WINDOW = timezone.timedelta(hours=1)
 
 
 @transaction.atomic
-def follow_create(*, user, author):
+def follow_create(*, user, author) -> tuple[bool, int]:
     """Follow `author`; returns (created, followers_count). Idempotent; 100 new follows an hour."""
     if not user.is_authenticated:
         raise NotAllowed("Log in to follow researchers.")
@@ -46,7 +46,7 @@ def follow_create(*, user, author):
 
 
 @transaction.atomic
-def follow_delete(*, user, author):
+def follow_delete(*, user, author) -> tuple[bool, int]:
     """Unfollow `author`; returns (deleted, followers_count). A double unfollow changes nothing."""
     if not user.is_authenticated:
         raise NotAllowed("Log in to follow researchers.")
@@ -67,14 +67,14 @@ def follow_delete(*, user, author):
 
 
 @transaction.atomic
-def follow_rate_events_prune(*, older_than=None):
+def follow_rate_events_prune(*, older_than=None) -> int:
     """Delete rate-limit rows older than the window; returns how many went."""
     cutoff = timezone.now() - (older_than or RATE_WINDOW * 2)
     deleted, _ = FollowRateEvent.objects.filter(created_at__lt=cutoff).delete()
     return deleted
 
 
-def followers_count_recount(*, author_ids):
+def followers_count_recount(*, author_ids) -> None:
     """Repair tool: recompute followers_count from Follow rows, set-based."""
     with connection.cursor() as cur:
         cur.execute(

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.sites.models import Site
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -30,7 +30,7 @@ def _base_url():
     return domain.rstrip("/")
 
 
-def send_templated(*, name, to, context, headers=None):
+def send_templated(*, name, to, context, headers=None) -> None:
     """Render researchers/email/<name>_subject.txt, <name>.txt and <name>.html and send them."""
     context = {"base_url": _base_url(), **context}
     subject = " ".join(render_to_string(f"researchers/email/{name}_subject.txt", context).split())
@@ -41,7 +41,7 @@ def send_templated(*, name, to, context, headers=None):
     mail.send()
 
 
-def digest_papers(*, user, since):
+def digest_papers(*, user, since) -> QuerySet:
     """Papers new to BZPEER since `since` by researchers or on topics the user follows, newest first."""
     from papers.discovery.selectors import followed_papers_q
     from papers.models import Paper
@@ -55,7 +55,7 @@ def digest_papers(*, user, since):
 
 
 @transaction.atomic
-def digest_send(*, user_id, now=None):
+def digest_send(*, user_id, now=None) -> int:
     """Send one user's digest if it is due and has papers; returns the number of papers sent."""
     now = now or timezone.now()
     pref = DigestPreference.objects.select_for_update().filter(user_id=user_id).select_related("user").first()
@@ -82,7 +82,7 @@ def digest_send(*, user_id, now=None):
     return len(papers[:DIGEST_MAX_PAPERS])
 
 
-def digests_due(*, now=None):
+def digests_due(*, now=None) -> list[int]:
     """Ids of users whose digest is due now (set-based; the task fans out one job per id)."""
     now = now or timezone.now()
     ids = []
@@ -96,7 +96,7 @@ def digests_due(*, now=None):
     return sorted(set(ids))
 
 
-def notify_invitation(*, invitation_id):
+def notify_invitation(*, invitation_id) -> None:
     """Email the recipient that an invitation arrived."""
     inv = Invitation.objects.select_related("recipient", "sender_author", "recipient_author").get(pk=invitation_id)
     if inv.recipient.email:
@@ -104,7 +104,7 @@ def notify_invitation(*, invitation_id):
             "invitation": inv, "url": _base_url() + reverse("me:invitations")})
 
 
-def notify_invitation_accepted(*, invitation_id):
+def notify_invitation_accepted(*, invitation_id) -> None:
     """Email the sender that the invitation was accepted, with a link to the conversation."""
     inv = Invitation.objects.select_related("sender", "recipient_author", "conversation").get(pk=invitation_id)
     if inv.sender.email:
@@ -113,7 +113,7 @@ def notify_invitation_accepted(*, invitation_id):
             "url": _base_url() + reverse("me:conversation", kwargs={"pk": inv.conversation.pk})})
 
 
-def notify_message(*, message_id):
+def notify_message(*, message_id) -> bool:
     """Email the other participant about a new message unless they turned message emails off."""
     msg = Message.objects.select_related("conversation", "sender").get(pk=message_id)
     other_id = msg.conversation.other_participant_id(msg.sender)
@@ -134,7 +134,7 @@ def _display_name(user):
     return record.display_name if record else (user.get_full_name() or user.email.split("@")[0])
 
 
-def notify_dispute_opened(*, dispute_id):
+def notify_dispute_opened(*, dispute_id) -> bool:
     """Tell the current owner that their record is under review, and what happens next."""
     from researchers.models import Dispute
 
@@ -148,7 +148,7 @@ def notify_dispute_opened(*, dispute_id):
     return True
 
 
-def notify_claim_reviewed(*, claim_id):
+def notify_claim_reviewed(*, claim_id) -> bool:
     """Tell a claimant a moderator's decision; a rejection links to the one appeal."""
     from researchers.models import Claim
 

@@ -2,6 +2,7 @@
 
 import re
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core import signing
 from django.db import transaction
 
@@ -32,7 +33,7 @@ def _clean_links(links):
 
 @transaction.atomic
 def author_profile_update(*, user, author, bio=None, affiliation=None, links=None, open_to_collaborate=None,
-                          auto_accept_name_matches=None, role=None):
+                          auto_accept_name_matches=None, role=None) -> Author:
     """The owner edits bio, role, affiliation, links, open-to-collaborate and the auto-accept setting."""
     author = Author.objects.select_for_update().get(pk=author.pk)
     if not user.is_authenticated or author.owner_id != user.pk:
@@ -68,7 +69,7 @@ def author_profile_update(*, user, author, bio=None, affiliation=None, links=Non
 
 
 @transaction.atomic
-def digest_preference_update(*, user, frequency=None, notify_messages=None):
+def digest_preference_update(*, user, frequency=None, notify_messages=None) -> DigestPreference:
     """Set how often the follow digest comes (off/daily/weekly) and whether message emails come."""
     pref, _ = DigestPreference.objects.select_for_update().get_or_create(user=user)
     fields = []
@@ -85,12 +86,12 @@ def digest_preference_update(*, user, frequency=None, notify_messages=None):
     return pref
 
 
-def digest_unsubscribe_token(user):
+def digest_unsubscribe_token(user) -> str:
     return signing.dumps({"u": user.pk}, salt=UNSUBSCRIBE_SALT, compress=True)
 
 
 @transaction.atomic
-def digest_unsubscribe(*, token):
+def digest_unsubscribe(*, token) -> AbstractBaseUser | None:
     """Turn the digest off for the user a signed token names; no login needed. Returns the user id."""
     try:
         data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
