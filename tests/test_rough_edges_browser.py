@@ -173,3 +173,11 @@ def test_the_profile_preview_graph_fills_its_box(live_server, page, screenshot, 
     assert filled["w"] >= 0.7 and filled["h"] >= 0.7, filled
     panel.scroll_into_view_if_needed()
     screenshot(page, "rough-profile-preview-graph")
+
+
+def test_a_typed_profile_slug_outside_the_graph_still_works(live_server, page, crowd):
+    _open_explorer(page, live_server, crowd["ada"])
+    page.get_by_label("To researcher (a name, or a profile link)").fill(crowd["li_two"].slug)
+    page.get_by_role("button", name="Find the shortest path").click()
+    page.wait_for_function("document.getElementById('path-result').textContent.includes('Connected in')")
+    assert "Connected in 3 hops." in page.locator("#path-result").inner_text()

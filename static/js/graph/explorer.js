@@ -330,20 +330,24 @@
     if (!typed && !slug) { out.textContent = "Name a researcher to connect to."; return; }
     var to = slug || targetSlug(typed);
     out.textContent = "Searching…";
-    if (!to) {
+    var byName = function () {
       resolveName(typed).then(function (found) {
         if (found.slug) findPath(found.slug);
         else offerChoices(typed, found.choices);
       }).catch(function (err) { out.textContent = "Could not look up “" + typed + "”: " + err.message; });
-      return;
-    }
+    };
+    // A profile slug typed by hand ("zed-browser") is tried as one first; a name is looked up.
+    var maybeSlug = !to && /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(typed);
+    if (maybeSlug) to = typed;
+    if (!to) { byName(); return; }
     var from = $("path-from").value;
     var url = root.dataset.pathUrl + "?from=" + encodeURIComponent(from) + "&to=" + encodeURIComponent(to);
     fetch(url, { headers: { Accept: "application/json" } })
-      .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
+      .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, status: r.status, body: body }; }); })
       .then(function (res) {
         clearPath();
         out.textContent = "";
+        if (!res.ok && maybeSlug && res.status === 404) { byName(); return; }
         if (!res.ok) { out.appendChild(el("p", { role: "alert", text: res.body.detail || "Path search failed." })); return; }
         var path = res.body;
         out.appendChild(el("p", { text: path.message }));
