@@ -51,7 +51,12 @@ def _check_celery():
     if settings.CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
         # Asking workers through a broker that is down would wait for its connection retries.
         _ping_redis(settings.CELERY_BROKER_URL)
-    replies = celery_app.control.inspect(timeout=CELERY_PING_TIMEOUT, limit=1).ping() or {}
+    try:
+        replies = celery_app.control.inspect(timeout=CELERY_PING_TIMEOUT, limit=1).ping() or {}
+    except Exception:  # noqa: BLE001 - the pooled broker connection died with a Redis restart
+        # Redis answered the ping above, so a fresh connection works: one more try.
+        celery_app.pool.force_close_all()
+        replies = celery_app.control.inspect(timeout=CELERY_PING_TIMEOUT, limit=1).ping() or {}
     if not replies:
         raise RuntimeError(f"no Celery worker answered ping within {CELERY_PING_TIMEOUT:g}s")
     _celery_ok_until = time.monotonic() + CELERY_OK_REMEMBERED_SECONDS

@@ -138,3 +138,11 @@ def test_a_download_announcing_more_than_the_cap_is_refused_before_reading(endle
         _run_import(f"{endless_server}/announced")
     assert ImportRun.objects.get().state == "failed"
 
+
+
+def test_an_oai_page_over_the_page_cap_fails_the_harvest_with_the_limit_named(endless_server, settings):
+    settings.IMPORT_MAX_PAGE_BYTES = 1 * MiB
+    with pytest.raises(CommandError, match="IMPORT_MAX_PAGE_BYTES"):
+        call_command("harvest_arxiv", "--endpoint", f"{endless_server}/endless", stdout=io.StringIO())
+    run = ImportRun.objects.get()
+    assert run.state == "failed" and "larger than 1.0 MiB" in run.message

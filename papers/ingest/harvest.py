@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import requests
 from sickle import Sickle
 
-from papers.ingest.http import BACKOFF_BASE_SECONDS, RETRY_STATUS_CODES, backoff_delay
+from papers.ingest.http import BACKOFF_BASE_SECONDS, RETRY_STATUS_CODES, backoff_delay, read_body_capped
 from papers.ingest.parsers import SourceError, parse_oai_page
 from papers.ingest.records import PaperRecord, RecordError
 
@@ -58,8 +58,8 @@ class PoliteSickle(Sickle):
 
     def _request(self, kwargs):
         if self.http_method == "GET":
-            return self.session.get(self.endpoint, params=kwargs, **self.request_args)
-        return self.session.post(self.endpoint, data=kwargs, **self.request_args)
+            return self.session.get(self.endpoint, params=kwargs, stream=True, **self.request_args)
+        return self.session.post(self.endpoint, data=kwargs, stream=True, **self.request_args)
 
     def fetch(self, **params) -> requests.Response:
         """GET one OAI-PMH response, retrying 429/5xx and network errors with back-off."""
@@ -73,8 +73,10 @@ class PoliteSickle(Sickle):
             else:
                 if response.status_code not in self.retry_status_codes:
                     if response.status_code >= 400:
+                        response.close()
                         raise HarvestError(f"{self.endpoint} answered HTTP {response.status_code} to {params}")
-                    return response
+                    return read_body_capped(response)
+                response.close()
                 last_problem = f"HTTP {response.status_code}"
                 retry_after = response.headers.get("Retry-After")
             if attempt == self.max_retries:

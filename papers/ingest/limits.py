@@ -26,6 +26,8 @@ DEFAULTS = {
     # An Atom file is read entry by entry; the whole file is still capped (an API page is ~20 MB).
     "IMPORT_MAX_ATOM_BYTES": 1 * GiB,
     "IMPORT_MAX_ATOM_ENTRY_BYTES": 8 * MiB,
+    # One OAI-PMH or arXiv API page (a 1000-record OAI page is ~3 MB, a 2000-entry API page ~20 MB).
+    "IMPORT_MAX_PAGE_BYTES": 256 * MiB,
 }
 
 

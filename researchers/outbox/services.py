@@ -17,8 +17,9 @@ from .models import PendingTask
 
 logger = logging.getLogger(__name__)
 
+# The table name comes from the model: it changed when the outbox moved into the researchers app.
 INSERT_SQL = """
-INSERT INTO researchers_pendingtask (task_name, args, dedupe_key, created_at, attempts, last_error)
+INSERT INTO {table} (task_name, args, dedupe_key, created_at, attempts, last_error)
 VALUES (%s, %s::jsonb, %s, now(), 0, %s)
 ON CONFLICT (dedupe_key) DO NOTHING
 """
@@ -59,7 +60,7 @@ def task_enqueue_on_commit(*, task, args: list | tuple = ()) -> None:
 def task_keep(*, task_name: str, args: list, error: str = "") -> None:
     """Record a task to send later; a second record of the same task and args is a no-op."""
     with connection.cursor() as cur:
-        cur.execute(INSERT_SQL, [task_name, json.dumps(args), _dedupe_key(task_name, args), error[:500]])
+        cur.execute(INSERT_SQL.format(table=connection.ops.quote_name(PendingTask._meta.db_table)), [task_name, json.dumps(args), _dedupe_key(task_name, args), error[:500]])
 
 
 def outbox_drain(*, limit: int = DRAIN_BATCH) -> dict:
