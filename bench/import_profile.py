@@ -41,7 +41,7 @@ def main(argv=None) -> int:
     django.setup()
     from django.db import connection
 
-    from papers.ingest import loader
+    from papers.ingest.load import authors as loader
     from papers.services import import_arxiv_source, import_run_start
 
     # The final author refresh drains on worker threads with their own connections, which the

@@ -13,7 +13,7 @@ from researchers.outbox.services import task_enqueue_on_commit
 from papers.ingest.arxiv_api import author_query, fetch_author
 from papers.ingest.harvest import METADATA_PREFIXES, harvest
 from papers.ingest.http import BACKOFF_BASE_SECONDS
-from papers.ingest.loader import load_records
+from papers.ingest.load import load_records
 from papers.ingest.parsers import OAIError, SourceError
 from papers.models import ImportRun, ImportState
 

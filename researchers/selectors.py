@@ -264,7 +264,7 @@ def topics_for_profile(*, author: Author, limit=FILTER_TOPICS) -> list[AuthorTop
     )
 
 
-# Close collaborators as the maintained count defines them (papers/ingest/loader.py's refresh): two
+# Close collaborators as the maintained count defines them (papers/ingest/load/'s refresh): two
 # or more shared papers, counting neither slots awaiting review, deleted papers, nor big
 # collaborations. DISTINCT (author, paper) then a plain count: hash aggregates, several times
 # faster than COUNT(DISTINCT …) (a sort per group) on records with thousands of papers.

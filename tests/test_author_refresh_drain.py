@@ -4,8 +4,8 @@ import threading
 
 import pytest
 
-from papers.ingest import loader
-from papers.ingest.loader import BatchLoader, drain_author_refresh
+from papers.ingest.load import authors as loader
+from papers.ingest.load import BatchLoader, drain_author_refresh
 from papers.models import AuthorTopic, PendingAuthorRefresh
 from papers.services import import_run_start
 from researchers.models import Author

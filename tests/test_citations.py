@@ -238,7 +238,7 @@ def test_h_index_i10_and_citations_match_a_hand_computation(client):
 
 def test_figures_follow_works_moved_by_the_author_refresh():
     """What disambiguation calls after moving works (refresh_author_aggregates) recounts impact too."""
-    from papers.ingest.loader import refresh_author_aggregates
+    from papers.ingest.load import refresh_author_aggregates
     from papers.models import Authorship
 
     a, b = AuthorFactory(), AuthorFactory()

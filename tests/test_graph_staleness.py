@@ -12,7 +12,7 @@ from graph.models import GraphSlice
 from graph.selectors import slice_state
 from graph.services import graph_panel_for_profile
 from graph.services import build_lock_key, graph_slice_build, graph_slice_record_failure
-from papers.ingest.loader import load_records
+from papers.ingest.load import load_records
 from papers.ingest.records import AuthorName, PaperRecord
 from papers.models import ImportRun
 from researchers.models import Author

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from papers.ingest.loader import find_code_url, load_records
+from papers.ingest.load import find_code_url, load_records
 from papers.ingest.records import AuthorName, PaperRecord, RecordError, VersionInfo
 from papers.models import Authorship, AuthorTopic, ImportRun, Institution, Paper, PaperTopic, Topic
 from papers.services import import_run_finish, import_run_start
@@ -338,7 +338,7 @@ def test_batches_are_independent_transactions_and_counts_add_up():
 
 
 def test_author_counts_owed_by_a_killed_import_are_settled_by_the_next_drain():
-    from papers.ingest.loader import BatchLoader, drain_author_refresh
+    from papers.ingest.load import BatchLoader, drain_author_refresh
     from papers.models import PendingAuthorRefresh
 
     run = import_run_start(source="killed", format="test")
@@ -363,7 +363,7 @@ def test_a_source_fault_still_settles_the_counts_of_the_records_it_kept():
 
 
 def test_refresh_author_aggregates_recounts_named_authors_on_demand():
-    from papers.ingest.loader import refresh_author_aggregates
+    from papers.ingest.load import refresh_author_aggregates
 
     load([paper("2301.00200", person("Ada", "Lovelace")), paper("2301.00201", person("Ada", "Lovelace"))])
     ada = Author.objects.get(name_key="lovelace|ada")

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_without_a_terminal_load_demo_prints_a_line_every_n_records(tmp_path, monkeypatch):
-    monkeypatch.setattr("papers.ingest.loader.DEFAULT_BATCH_SIZE", 50)
+    monkeypatch.setattr("papers.ingest.load.pipeline.DEFAULT_BATCH_SIZE", 50)
     out = io.StringIO()
     call_command("load_demo", papers=300, no_samples=True, out=str(tmp_path / "demo.jsonl.gz"), progress_every=100,
                  stdout=out)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from config import health
 from papers import services as papers_services
 from papers import tasks as papers_tasks
-from papers.ingest.loader import load_records
+from papers.ingest.load import load_records
 from papers.ingest.records import PaperRecord, VersionInfo
 from papers.models import ImportRun, ImportState
 from papers.services import import_run_finish, import_run_resume, import_run_start

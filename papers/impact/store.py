@@ -17,7 +17,7 @@ Per batch of works (one transaction):
 
 Author figures (AuthorImpact) are our own computation over the works on the record, so they
 also follow merges, splits and claims: the importer's author refresh
-(papers.ingest.loader._refresh_authors) calls refresh_impact_of_staged_authors.
+(papers.ingest.load.authors._refresh_authors) calls refresh_impact_of_staged_authors.
 """
 
 from __future__ import annotations
@@ -372,7 +372,7 @@ def _compute_impact(cur, authors_table: str) -> None:
 def refresh_impact_of_staged_authors(cur) -> None:
     """The importer's author refresh hook: recount AuthorImpact for the authors in its stg_t.
 
-    Called from papers.ingest.loader._refresh_authors, so every path that refreshes an author's
+    Called from papers.ingest.load.authors._refresh_authors, so every path that refreshes an author's
     maintained counts (imports, claims, merges, splits, disambiguation) refreshes these too.
     """
     _compute_impact(cur, "stg_t")

@@ -132,7 +132,7 @@ def blocks_disambiguate(*, block_keys: list[str], full: bool = False, drain: boo
         cur.execute("DELETE FROM researchers_pendingidentityblock WHERE block_key = ANY(%s) AND queued_at <= %s",
                     [block_keys, started])
     if drain:
-        from papers.ingest.loader import drain_author_refresh
+        from papers.ingest.load import drain_author_refresh
 
         drain_author_refresh()
     return stats
@@ -371,7 +371,7 @@ def identity_blocks_run_pending(*, limit: int | None = None, full: bool = False,
 def identity_blocks_run(*, block_keys: list[str], full: bool = False, progress=None) -> dict:
     """Run these blocks synchronously in batches (the command's path), refreshing the author
     aggregates once at the end."""
-    from papers.ingest.loader import drain_author_refresh
+    from papers.ingest.load import drain_author_refresh
 
     total = Counter()
     for i in range(0, len(block_keys), BLOCKS_PER_TASK):

@@ -5,11 +5,11 @@ from django.utils import timezone
 
 from researchers.models import Author
 
-# The importer's own refresh (papers/ingest/loader.py) does the recount, so a record reads the
+# The importer's own refresh (papers/ingest/load/) does the recount, so a record reads the
 # same whether its last change came from an import or from a claim: pending authorships and
 # deleted papers count for nobody; close collaborators share >= 2 papers of at most 50 authors.
 def _limits():
-    from papers.ingest.loader import CLOSE_COLLAB_MAX_AUTHORS
+    from papers.ingest.load import CLOSE_COLLAB_MAX_AUTHORS
 
     return {"max_authors": CLOSE_COLLAB_MAX_AUTHORS}
 
@@ -53,7 +53,7 @@ def author_uncertain_recount(*, author_ids) -> None:
 
 def author_aggregates_refresh(*, author_ids, bump=()) -> None:
     """Recompute works/topics/collaborator counts for author_ids set-based; bump data_changed_at on `bump`."""
-    from papers.ingest.loader import refresh_author_aggregates
+    from papers.ingest.load import refresh_author_aggregates
 
     ids = {int(i) for i in author_ids if i}
     bumped = {int(i) for i in bump if i}

@@ -4,7 +4,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from papers.ingest.loader import DEFAULT_BATCH_SIZE
+from papers.ingest.load import DEFAULT_BATCH_SIZE
 from papers.ingest.sources import source_size
 from papers.services import ImportSourceError, import_arxiv_source, import_run_start
 

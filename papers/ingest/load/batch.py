@@ -1,43 +1,27 @@
-"""The set-based loader every importer feeds: parsed records in, papers, authors and topics out.
-
-Per batch, in one transaction:
-
-1. Python compares each record's content hash with the stored one (one indexed query), so a
-   re-import of unchanged data does no further work, and decides create / update / delete.
-2. ``COPY`` puts the changed papers into a TEMP staging table; one ``INSERT … SELECT … ON
-   CONFLICT`` upserts them, computing the weighted search vector in SQL.
-3. Bylines are copied into staging, matched to author records by name key in SQL (ORCID, exact
-   key, then the weak initials key), new records are inserted with DBLP-style numbered slugs,
-   and authorships are upserted per (paper, position). A slot whose raw string is unchanged
-   keeps its author, so a later split, merge or claim that re-pointed it survives re-imports.
-4. Category and phrase topics and the per-paper weights are upserted the same way; topic
-   counts move by deltas so a huge category is never recounted.
-5. Every touched author is queued (papers_pendingauthorrefresh); the queue is drained set-based
-   every REFRESH_EVERY_PAPERS records and at the end of the load, so a prolific author's counts
-   are recomputed once per drain rather than once per batch.
-
-After the last batch the tables the load grew are vacuumed and analysed. Memory stays bounded:
-only a batch or two of records is alive at a time.
-"""
+"""One batch, in one transaction: COPY into staging, then set-based upserts of papers, authors,
+authorships and topics (papers/ingest/load/; the steps are described in papers/ingest/load/__init__.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
-import math
-import queue
-import re
-import threading
-from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from django.db import connection, transaction
 
-from papers.ingest import keys
-from papers.ingest.records import AuthorName, PaperRecord, RecordError
+from papers.ingest.load.limits import ERRORS_CAP, MAX_VARIANTS, TOPIC_WINDOW
+from papers.ingest.load.maintenance import loader_transaction_settings
+from papers.ingest.load.prepare import (
+    Prepared,
+    byline_tail,
+    clean,
+    content_hash,
+    count_windows,
+    find_code_url,
+    merge_versions,
+    validate,
+)
+from papers.ingest.records import PaperRecord, RecordError
 from papers.ingest.topics import (
     PhraseExtractor,
     canonical_category,
@@ -46,176 +30,9 @@ from papers.ingest.topics import (
     is_category_code,
     phrase_slug,
 )
-from papers.models import COLLABORATION_AUTHOR_LIMIT, ImportRun, TopicKind
-from researchers.disambiguation.services import identity_blocks_dispatch, identity_blocks_queue_touched
+from papers.models import ImportRun, TopicKind
+from researchers.disambiguation.services import identity_blocks_queue_touched
 from researchers.models import Author
-
-__all__ = [
-    "ERRORS_CAP",
-    "BatchLoader",
-    "content_hash",
-    "drain_author_refresh",
-    "find_code_url",
-    "load_records",
-    "refresh_author_aggregates",
-]
-
-# The stored error list is capped so a bad file cannot bloat the row; `failed` counts them all.
-ERRORS_CAP = 500
-# Close collaborators ignore big-collaboration papers: sharing two ATLAS papers with 3,000
-# people does not make each of them a close collaborator, and the pair count would explode.
-CLOSE_COLLAB_MAX_AUTHORS = COLLABORATION_AUTHOR_LIMIT
-CLOSE_COLLAB_MIN_PAPERS = 2
-# researchers.services.aggregates imports these limits so both refreshes agree.
-AUTHOR_TOPICS_KEPT = 20
-# The topics a profile names (its sidebar shows as many): the most recurrent, by weight.
-PROFILE_TOPICS = 8
-MAX_POSITION = 32767  # smallint byline position
-MAX_VARIANTS = 50
-# Records per loader transaction. Bigger batches amortise each batch's fixed cost (a dozen
-# statements, staging DDL, a commit) and stay well inside the memory budget.
-DEFAULT_BATCH_SIZE = 8000
-# Phrase topics are scored per window of this many papers, whatever the batch size, so that
-# a --batch-size that is a multiple of it changes speed and memory but not which topics a
-# paper gets (windows then fall on the same records).
-TOPIC_WINDOW = 2000
-# Drains of the author refresh queue during a long import (every million papers; a full arXiv
-# import drains three times): aggregates stay fresh enough while a prolific author is recounted
-# rarely. Every drain rewrites each touched author row, so draining often multiplies the work.
-REFRESH_EVERY_PAPERS = 1_000_000
-# Connections that drain the author refresh queue side by side after a load (see
-# drain_author_refresh): on a two-core server two took the final drain of a 100k-paper import
-# from 32 s to 21 s.
-AUTHOR_REFRESH_WORKERS = 2
-# Below this many queued authors one connection is as fast (the chunk's fixed cost dominates).
-PARALLEL_REFRESH_MIN_AUTHORS = 20_000
-
-ARXIV_ID_RE = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Za-z\-]+)?/\d{7})$")
-_CODE_URL_RE = re.compile(
-    r"(?:https?://)?(?:www\.)?(?:github\.com|gitlab\.com)/[A-Za-z0-9_.\-]+/[A-Za-z0-9_.\-]+(?:/[^\s,;<>\"'{}|\\^`\]]*)?",
-    re.I,
-)
-_TRAILING_PUNCT = ".,;:!?)]}>'\""
-
-
-def find_code_url(*texts: str) -> str:
-    """The first github.com / gitlab.com repository URL in the texts, trailing punctuation cut."""
-    for text in texts:
-        if not text or ("github" not in text.lower() and "gitlab" not in text.lower()):
-            continue
-        match = _CODE_URL_RE.search(text)
-        if match:
-            url = match.group(0).rstrip(_TRAILING_PUNCT)
-            # "(see https://github.com/a/b)" leaves an unbalanced ")" inside the match.
-            while url.count("(") < url.count(")") and url.endswith(")"):
-                url = url[:-1]
-            if not url.lower().startswith("http"):
-                url = "https://" + url
-            return url[:500]
-    return ""
-
-
-def _iso(value: dt.datetime | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-def content_hash(rec: PaperRecord) -> str:
-    """md5 of the normalised record: equal hashes mean a re-import has nothing to change."""
-    payload = [
-        rec.arxiv_id, rec.version, rec.title, rec.abstract, rec.categories, rec.primary_category,
-        [[v.version, _iso(v.date), v.size] for v in rec.versions], _iso(rec.submitted), _iso(rec.updated),
-        rec.doi, rec.journal_ref, rec.comments, rec.license, rec.report_no, rec.submitter, rec.withdrawn,
-        [[a.raw, a.keyname, a.forenames, a.suffix, a.affiliation, a.is_collaboration, a.orcid] for a in rec.authors],
-    ]
-    return hashlib.md5(json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()).hexdigest()
-
-
-def _clean(text: str | None, limit: int | None = None) -> str:
-    # Postgres text cannot hold NUL; everything else is kept exactly.
-    text = (text or "").replace("\x00", "")
-    return text[:limit] if limit else text
-
-
-def _validate(rec: PaperRecord) -> str | None:
-    if not isinstance(rec, PaperRecord):
-        return f"not a paper record: {type(rec).__name__}"
-    if not rec.arxiv_id or not ARXIV_ID_RE.match(rec.arxiv_id):
-        return f"invalid arXiv id: {rec.arxiv_id!r}"
-    if rec.deleted:
-        return None
-    if not (rec.title or "").strip():
-        return "missing title"
-    if rec.version is not None and not (0 < int(rec.version) < 32768):
-        return f"invalid version: {rec.version!r}"
-    if len(rec.authors) > MAX_POSITION:
-        return f"too many authors ({len(rec.authors)})"
-    return None
-
-
-# Names recur across a corpus (an author per paper they wrote), so their keys are memoised.
-@lru_cache(maxsize=200_000)
-def _name_keys(keyname: str, forenames: str, suffix: str, raw: str, is_collaboration: bool) -> tuple:
-    keyname = _clean(keyname).strip()
-    forenames = "" if is_collaboration else _clean(forenames).strip()
-    if not keyname:  # a byline with nothing but forenames: treat the whole as the surname
-        keyname, forenames = forenames or _clean(raw).strip() or "Unknown", ""
-    display = keys.display_name(keyname, forenames, "" if is_collaboration else _clean(suffix))
-    return (
-        keyname[:300], forenames[:300], keys.name_key(keyname, forenames), keys.initials_key(keyname, forenames),
-        keys.is_initials_only(forenames), display, keys.slug_base(display),
-    )
-
-
-@lru_cache(maxsize=50_000)
-def _institution_keys(affiliation: str) -> tuple[str, str, str]:
-    key = keys.institution_key(affiliation)
-    if not key:
-        return "", "", ""
-    return key, affiliation[:500], keys.slug_base(affiliation, max_length=180, fallback="institution")
-
-
-@dataclass
-class _Prepared:
-    """The pure-Python work of one batch, done ahead in the parse thread (see ``_prefetched``).
-
-    Everything here is a function of the records alone, never of the database, so computing it
-    early changes no result. Keyed by ``id(record)``: the batch list keeps the records alive.
-    """
-
-    digests: dict[int, str]
-    bylines: dict[int, list[tuple]]  # byline rows without the paper id
-    doc_ids: tuple[int, ...]  # the records ``counted`` covers, in order
-    counted: list  # PhraseExtractor.count() of their (title, abstract), per TOPIC_WINDOW
-
-
-def _prepare(items: list) -> _Prepared | None:
-    try:
-        recs = [r for r in items if isinstance(r, PaperRecord) and not r.deleted and _validate(r) is None]
-        return _Prepared(
-            digests={id(r): content_hash(r) for r in recs},
-            bylines={id(r): [_byline_tail(i, a) for i, a in enumerate(r.authors)] for r in recs},
-            doc_ids=tuple(id(r) for r in recs),
-            counted=_count_windows([(r.title, r.abstract) for r in recs]),
-        )
-    except Exception:  # noqa: BLE001 - an odd record: the main thread redoes the work and reports it
-        return None
-
-
-def _count_windows(docs: list[tuple[str, str]]) -> list:
-    return [PhraseExtractor.count(docs[i:i + TOPIC_WINDOW]) for i in range(0, len(docs), TOPIC_WINDOW)]
-
-
-def _byline_tail(position: int, a: AuthorName) -> tuple:
-    keyname, forenames, name_key, initials_key, initials_only, display, slug = _name_keys(
-        a.keyname, a.forenames, a.suffix, a.raw, bool(a.is_collaboration)
-    )
-    affiliation = _clean(a.affiliation).strip()
-    inst_key, inst_name, inst_slug = _institution_keys(affiliation) if affiliation else ("", "", "")
-    return (
-        position, _clean(a.raw), keyname, forenames, _clean(a.suffix, 40), affiliation,
-        inst_key, inst_name, inst_slug, name_key, initials_key, initials_only, bool(a.is_collaboration),
-        display, slug, display, (a.orcid or "").strip()[:19],
-    )
 
 
 @dataclass
@@ -238,24 +55,8 @@ class BatchStats:
     errors: list = field(default_factory=list)
 
 
-def _merge_versions(stored: list, incoming: PaperRecord) -> list:
-    by_number: dict[int, dict] = {}
-    for item in stored or []:
-        try:
-            by_number[int(item["version"])] = dict(item)
-        except (KeyError, TypeError, ValueError):
-            continue
-    for v in incoming.versions:
-        entry = by_number.get(v.version, {"version": v.version, "date": None, "size": ""})
-        if v.date:
-            entry["date"] = v.date.isoformat()
-        if v.size:
-            entry["size"] = v.size
-        by_number[v.version] = entry
-    return [by_number[k] for k in sorted(by_number)]
 
-
-_STAGING_DDL = """
+STAGING_DDL = """
 CREATE TEMP TABLE IF NOT EXISTS stg_paper (
     arxiv_id text PRIMARY KEY, version int, versions text, title text, abstract text, categories text[],
     primary_category text, submitted timestamptz, updated timestamptz, year int, doi text, journal_ref text,
@@ -332,7 +133,7 @@ class BatchLoader:
     def __init__(self, *, run: ImportRun):
         self.run = run
         self.extractor: PhraseExtractor | None = None
-        self._prepared: _Prepared | None = None
+        self._prepared: Prepared | None = None
         # Bylines in stg_byline when it was last analysed: its statistics survive TRUNCATE, and
         # batches are alike, so it is re-analysed only when a batch is much bigger.
         self._analyzed_bylines = 0
@@ -346,7 +147,7 @@ class BatchLoader:
             stats.errors.append({"record_id": str(record_id)[:100], "reason": str(reason)[:500]})
 
     def load_batch(
-        self, items: list, *, checkpoint: str | None = None, prepared: _Prepared | None = None
+        self, items: list, *, checkpoint: str | None = None, prepared: Prepared | None = None
     ) -> BatchStats:
         stats = BatchStats()
         self._prepared = prepared
@@ -355,7 +156,7 @@ class BatchLoader:
             if isinstance(item, RecordError):
                 self.fail(stats, item.record_id, item.reason)
                 continue
-            reason = _validate(item)
+            reason = validate(item)
             if reason:
                 self.fail(stats, getattr(item, "arxiv_id", "?"), reason)
                 continue
@@ -372,7 +173,7 @@ class BatchLoader:
         try:
             with transaction.atomic():
                 if outermost:
-                    _loader_transaction_settings()
+                    loader_transaction_settings()
                 if records:
                     self._load(records, stats)
                 self._save_run(stats, checkpoint)
@@ -384,7 +185,7 @@ class BatchLoader:
 
     def _load(self, records: dict[str, PaperRecord], stats: BatchStats) -> None:
         with connection.cursor() as cur:
-            cur.execute(_STAGING_DDL)
+            cur.execute(STAGING_DDL)
             cur.execute(f"TRUNCATE {_STAGING_TABLES}")
             cur.execute(
                 "SELECT arxiv_id, id, content_hash, version, versions, deleted FROM papers_paper "
@@ -410,13 +211,13 @@ class BatchLoader:
                     continue
                 digest = (prepared.digests.get(id(rec)) if prepared else None) or content_hash(rec)
                 if old is None:
-                    upserts.append((rec, digest, _merge_versions([], rec)))
+                    upserts.append((rec, digest, merge_versions([], rec)))
                     stats.created += 1
                     continue
                 if old.content_hash == digest and not old.deleted:
                     stats.unchanged += 1
                     continue
-                merged = _merge_versions(old.versions, rec)
+                merged = merge_versions(old.versions, rec)
                 if (rec.version or 1) < (old.version or 1) and not old.deleted:
                     # An older version arriving late: keep the newer content, learn its dates.
                     if merged != old.versions:
@@ -460,14 +261,14 @@ class BatchLoader:
                 updated = rec.updated
                 if updated is None and versions and versions[-1].get("date"):
                     updated = dt.datetime.fromisoformat(versions[-1]["date"])
-                categories = [_clean(c, 40) for c in rec.categories if c]
-                primary = _clean(rec.primary_category or (categories[0] if categories else ""), 40)
+                categories = [clean(c, 40) for c in rec.categories if c]
+                primary = clean(rec.primary_category or (categories[0] if categories else ""), 40)
                 code_url = find_code_url(rec.abstract, rec.comments)
                 copy.write_row((
-                    rec.arxiv_id, version, json.dumps(versions), _clean(rec.title), _clean(rec.abstract),
+                    rec.arxiv_id, version, json.dumps(versions), clean(rec.title), clean(rec.abstract),
                     categories, primary, submitted, updated, submitted.year if submitted else None,
-                    _clean(rec.doi, 300), _clean(rec.journal_ref), _clean(rec.comments), _clean(rec.license, 300),
-                    _clean(rec.report_no), _clean(rec.submitter, 300), bool(code_url), code_url,
+                    clean(rec.doi, 300), clean(rec.journal_ref), clean(rec.comments), clean(rec.license, 300),
+                    clean(rec.report_no), clean(rec.submitter, 300), bool(code_url), code_url,
                     bool(rec.withdrawn), len(rec.authors), digest,
                 ))
         # The search vector is built here, in the same statement, so it can never drift from the text.
@@ -518,7 +319,7 @@ class BatchLoader:
                 pid = ids[rec.arxiv_id]
                 rows = ready.get(id(rec))
                 if rows is None:
-                    rows = [_byline_tail(position, a) for position, a in enumerate(rec.authors)]
+                    rows = [byline_tail(position, a) for position, a in enumerate(rec.authors)]
                 for row in rows:
                     copy.write_row((pid, *row))
                 staged += len(rows)
@@ -754,7 +555,7 @@ class BatchLoader:
         if prepared is not None and prepared.doc_ids == tuple(id(rec) for rec, _d, _v in upserts):
             windows = prepared.counted  # counted ahead in the parse thread: same docs, same order
         else:
-            windows = _count_windows([(rec.title, rec.abstract) for rec, _d, _v in upserts])
+            windows = count_windows([(rec.title, rec.abstract) for rec, _d, _v in upserts])
         # Each window's new phrases are known to the next one, exactly as with one batch per window.
         phrases: list = []
         for number, counted in enumerate(windows):
@@ -853,365 +654,3 @@ class BatchLoader:
             run.checkpoint = checkpoint
             fields.append("checkpoint")
         run.save(update_fields=fields)
-
-
-def _refresh_authors(cur) -> None:
-    """Recompute every maintained aggregate of the authors in stg_t (author_id, changed)."""
-    # Pending authorships (name matches awaiting an owner's review) count for nobody yet,
-    # exactly as in researchers.services.aggregates.
-    # The author topics first: topics_count below is derived from them.
-    cur.execute("DELETE FROM papers_authortopic WHERE author_id IN (SELECT author_id FROM stg_t)")
-    cur.execute(
-        f"""
-        INSERT INTO papers_authortopic (author_id, topic_id, weight, papers_count)
-        SELECT author_id, topic_id, w / sum(w) OVER (PARTITION BY author_id), n FROM (
-        SELECT ap.author_id, pt.topic_id, sum(pt.weight) AS w, count(*)::int AS n,
-               -- Ranked: topics that recur across the author's works first, then by weight.
-               row_number() OVER (PARTITION BY ap.author_id
-                                  ORDER BY count(*) >= least(2, max(ap.works)) DESC, sum(pt.weight) DESC,
-                                           pt.topic_id) AS rk
-        FROM (
-            -- A paper counts once per author even where the record holds two of its slots (two
-            -- namesakes on one byline): its topics must not weigh double. Deduplicated first, the
-            -- pairs also let the planner hash-aggregate (a third faster than count(DISTINCT)).
-            SELECT d.author_id, d.paper_id, count(*) OVER (PARTITION BY d.author_id) AS works FROM (
-                SELECT DISTINCT a.author_id, a.paper_id FROM stg_t t
-                JOIN papers_authorship a ON a.author_id = t.author_id AND a.attribution <> 'pending'
-                JOIN papers_paper p ON p.id = a.paper_id AND NOT p.deleted
-            ) d
-        ) ap
-        JOIN papers_papertopic pt ON pt.paper_id = ap.paper_id
-        GROUP BY ap.author_id, pt.topic_id
-        ) s WHERE rk <= {AUTHOR_TOPICS_KEPT}
-        """
-    )
-    # The three aggregates are staged in analysed temp tables before the one UPDATE: as CTEs, their
-    # GROUP BY outputs were estimated at 200 rows whatever the truth, and with 100k authors in a
-    # chunk the planner joined them by nested loops, quadratic (minutes per chunk at 500k papers).
-    cur.execute("TRUNCATE stg_works, stg_close, stg_counted")
-    cur.execute(
-        """
-        INSERT INTO stg_works (author_id, works, fy, ly, aff)
-        SELECT t.author_id, count(DISTINCT p.id)::int, min(p.year), max(p.year),
-               (array_agg(a.affiliation ORDER BY p.submitted DESC NULLS LAST, p.id DESC)
-                FILTER (WHERE a.affiliation <> '' AND p.id IS NOT NULL))[1]
-        FROM stg_t t
-        LEFT JOIN papers_authorship a ON a.author_id = t.author_id AND a.attribution <> 'pending'
-        LEFT JOIN papers_paper p ON p.id = a.paper_id AND NOT p.deleted
-        GROUP BY t.author_id
-        """
-    )
-    # Close collaborators: coauthors on at least CLOSE_COLLAB_MIN_PAPERS papers of moderate size.
-    cur.execute(
-        f"""
-        INSERT INTO stg_close (author_id, n)
-        SELECT author_id, count(*)::int FROM (
-            SELECT a1.author_id
-            FROM stg_t t1
-            JOIN papers_authorship a1 ON a1.author_id = t1.author_id AND a1.attribution <> 'pending'
-            JOIN papers_paper p ON p.id = a1.paper_id AND NOT p.deleted
-                    AND p.authors_count <= {CLOSE_COLLAB_MAX_AUTHORS}
-            JOIN papers_authorship a2 ON a2.paper_id = a1.paper_id AND a2.author_id <> a1.author_id
-                          AND a2.attribution <> 'pending'
-            GROUP BY a1.author_id, a2.author_id
-            HAVING count(DISTINCT a1.paper_id) >= {CLOSE_COLLAB_MIN_PAPERS}
-        ) pairs GROUP BY author_id
-        """
-    )
-    # A topic counts for an author once it recurs across their works (or, for a one-paper
-    # author, when it is a topic of that paper), and a profile names at most PROFILE_TOPICS:
-    # "8 topics for 15 works", not 60.
-    cur.execute("ANALYZE stg_works")
-    cur.execute(
-        f"""
-        INSERT INTO stg_counted (author_id, n)
-        SELECT at.author_id, least(count(*), {PROFILE_TOPICS})::int FROM papers_authortopic at
-        JOIN stg_works w ON w.author_id = at.author_id
-        WHERE at.papers_count >= least(2, greatest(w.works, 1))
-        GROUP BY at.author_id
-        """
-    )
-    cur.execute("ANALYZE stg_close")
-    cur.execute("ANALYZE stg_counted")
-    # One UPDATE for every maintained column: each author row is rewritten at most once per
-    # drain (every rewrite also touches its indexes, the trigram one included).
-    # data_changed_at is the watermark graph slices and trust scores compare against.
-    cur.execute(
-        """
-        UPDATE researchers_author r SET
-        works_count = w.works, first_year = w.fy, last_year = w.ly,
-        affiliation = CASE WHEN r.owner_id IS NULL AND w.aff IS NOT NULL THEN left(w.aff, 300)
-                   ELSE r.affiliation END,
-        close_collaborators_count = coalesce(c.n, 0),
-        topics_count = coalesce(tc.n, 0),
-        data_changed_at = CASE WHEN t.changed THEN statement_timestamp() ELSE r.data_changed_at END,
-        updated_at = statement_timestamp()
-        FROM stg_works w JOIN stg_t t ON t.author_id = w.author_id
-           LEFT JOIN stg_close c ON c.author_id = w.author_id LEFT JOIN stg_counted tc ON tc.author_id = w.author_id
-        WHERE r.id = w.author_id
-          AND (t.changed
-           OR (r.works_count, r.first_year, r.last_year, r.close_collaborators_count, r.topics_count)
-              IS DISTINCT FROM (w.works, w.fy, w.ly, coalesce(c.n, 0), coalesce(tc.n, 0))
-           OR (r.owner_id IS NULL AND w.aff IS NOT NULL AND r.affiliation <> left(w.aff, 300)))
-        """
-    )
-    # Citation figures (h-index, citations) are computed over the works on the record, so they
-    # follow every move that refreshes the counts above: imports, claims, merges, disambiguation.
-    from papers.impact.store import refresh_impact_of_staged_authors
-
-    refresh_impact_of_staged_authors(cur)
-
-
-def refresh_author_aggregates(author_ids, *, authorships_changed: bool = True) -> int:
-    """Refresh the maintained aggregates of ``author_ids`` now, in the caller's transaction."""
-    ids = sorted({int(i) for i in author_ids if i})
-    if not ids:
-        return 0
-    with connection.cursor() as cur:
-        cur.execute(_STAGING_DDL)
-        cur.execute("TRUNCATE stg_t")
-        cur.execute(
-            "INSERT INTO stg_t (author_id, changed) SELECT id, %s FROM researchers_author WHERE id = ANY(%s)",
-            [authorships_changed, ids],
-        )
-        n = cur.rowcount
-        cur.execute("ANALYZE stg_t")
-        _refresh_authors(cur)
-    return n
-
-
-def drain_author_refresh(*, chunk: int = 250_000, workers: int | None = None) -> int:
-    """Refresh the aggregates of every queued author, at most ``chunk`` authors per transaction.
-
-    Outside a transaction, once PARALLEL_REFRESH_MIN_AUTHORS are queued, the queue is drained by
-    ``workers`` connections at once (default AUTHOR_REFRESH_WORKERS): the refresh is
-    database-bound and one backend uses one core. Inside the caller's transaction it runs
-    there, alone, so the caller sees the result.
-    Concurrent drains take disjoint chunks (SKIP LOCKED). Returns how many were refreshed.
-    """
-    workers = max(1, workers or AUTHOR_REFRESH_WORKERS)
-    if workers == 1 or connection.in_atomic_block:
-        return _drain_queue(chunk=chunk)
-    with connection.cursor() as cur:
-        cur.execute("SELECT count(*) FROM papers_pendingauthorrefresh")
-        queued = cur.fetchone()[0]
-    if queued < PARALLEL_REFRESH_MIN_AUTHORS:
-        return _drain_queue(chunk=chunk)
-    # Equal chunks, so that every worker finishes at about the same time.
-    rounds = math.ceil(queued / (workers * chunk))
-    chunk = math.ceil(queued / (workers * rounds))
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="author-refresh") as pool:
-        done = [pool.submit(_drain_queue_in_thread, chunk=chunk) for _ in range(workers)]
-        return sum(future.result() for future in done)
-
-
-def _drain_queue_in_thread(*, chunk: int) -> int:
-    try:
-        return _drain_queue(chunk=chunk)
-    finally:
-        connection.close()  # this thread's own connection
-
-
-def _drain_queue(*, chunk: int) -> int:
-    total = 0
-    while True:
-        outermost = not connection.in_atomic_block
-        with transaction.atomic(), connection.cursor() as cur:
-            if outermost:
-                _loader_transaction_settings()
-            cur.execute(_STAGING_DDL)
-            cur.execute("TRUNCATE stg_t")
-            cur.execute(
-                """
-                WITH q AS (
-                    DELETE FROM papers_pendingauthorrefresh WHERE author_id IN (
-                        SELECT author_id FROM papers_pendingauthorrefresh ORDER BY author_id
-                        LIMIT %s FOR UPDATE SKIP LOCKED)
-                    RETURNING author_id, authorships_changed
-                )
-                INSERT INTO stg_t (author_id, changed)
-                SELECT q.author_id, q.authorships_changed FROM q
-                JOIN researchers_author a ON a.id = q.author_id
-                """,
-                [chunk],
-            )
-            if not cur.rowcount:
-                # Either the queue is empty (or locked by another drain), or it held only
-                # deleted authors, now gone too.
-                cur.execute("SELECT EXISTS (SELECT 1 FROM papers_pendingauthorrefresh FOR UPDATE SKIP LOCKED)")
-                if not cur.fetchone()[0]:
-                    return total
-                continue
-            total += cur.rowcount
-            cur.execute("ANALYZE stg_t")
-            _refresh_authors(cur)
-
-
-# The tables an import grows, whose planner statistics it keeps current (see _analyze_grown).
-_GROWN_TABLES = ("papers_paper", "papers_authorship", "papers_papertopic", "papers_topic", "papers_institution",
-                 "researchers_author", "papers_authortopic")
-ANALYZE_EVERY_BATCHES = 5
-
-
-def _analyze_grown() -> None:
-    """ANALYZE the tables the import has grown by half (or 10k rows) since their last analysis.
-
-    The set-based statements join staging tables against these; planned on the statistics of
-    an empty table they pick nested loops that get slower with every batch. Autovacuum would
-    do this, but it may be off or lag behind a bulk load; geometric growth keeps the total cost
-    at O(log N) analyses.
-    """
-    _maintain_grown("ANALYZE", changed_rows="n_mod_since_analyze", share=0.5)
-
-
-def _vacuum_grown() -> None:
-    """VACUUM (ANALYZE) the tables this load grew by a fifth (or 10k rows) since their last vacuum.
-
-    A bulk load leaves its rows without hint bits and its pages out of the visibility map, so
-    the first readers would pay for both and index-only scans (coauthor lookups, graph slices)
-    would still visit the heap. Autovacuum would get there, but it may be off or far behind; at
-    1M papers this pass takes ~13 s and halves the NOT EXISTS probes of a graph slice build.
-    VACUUM cannot run inside a transaction, so a load inside the caller's transaction only
-    analyses.
-    """
-    if connection.in_atomic_block:
-        return
-    _maintain_grown("VACUUM (ANALYZE)", changed_rows="n_ins_since_vacuum", share=0.2)
-
-
-def _maintain_grown(command: str, *, changed_rows: str, share: float) -> None:
-    """Run ``command`` on each of _GROWN_TABLES whose pg_stat_user_tables counter ``changed_rows``
-    exceeds ``share`` of its rows (and 10k)."""
-    with connection.cursor() as cur:
-        cur.execute(
-            "SELECT s.relname FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid "
-            f"WHERE s.relname = ANY(%s) AND s.{changed_rows} > greatest(10000, %s * c.reltuples)",
-            [list(_GROWN_TABLES), share],
-        )
-        for (table,) in cur.fetchall():
-            cur.execute(f"{command} {connection.ops.quote_name(table)}")
-
-
-def _loader_transaction_settings() -> None:
-    """Settings for a transaction the loader owns (a caller's outer transaction keeps its own).
-
-    - synchronous_commit off: COMMIT returns before its WAL reaches the disk. Safe here: a
-      server crash can lose at most the last fraction of a second of acknowledged batches (never
-      corrupt anything, and the ImportRun checkpoint rolls back with them), and every import is
-      idempotent, so the rerun re-imports them. It saves a WAL flush per batch.
-    - jit off: the batch statements are costed high enough to be JIT-compiled, and compiling
-      them took longer (0.3-0.7 s each) than it saved, every batch again.
-    """
-    with connection.cursor() as cur:
-        cur.execute("SET LOCAL synchronous_commit = off")
-        cur.execute("SET LOCAL jit = off")
-
-
-def _batches(records: Iterable, size: int) -> Iterator[tuple[list, BaseException | None]]:
-    """Batches of ``size`` items; a source that breaks mid-way yields its last good batch
-    together with the exception, so the good records are committed before it propagates."""
-    batch: list = []
-    iterator = iter(records)
-    while True:
-        try:
-            item = next(iterator)
-        except StopIteration:
-            break
-        except Exception as exc:  # file-level fault in the source: keep what was read
-            yield batch, exc
-            return
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch, None
-            batch = []
-    if batch:
-        yield batch, None
-
-
-_DONE = object()
-
-
-def _prefetched(batches: Iterator, depth: int = 2, prepare=None) -> Iterator:
-    """Run the parser one or two batches ahead in a thread.
-
-    While the main thread waits on Postgres (psycopg releases the GIL), the next batch is
-    parsed, so parsing and SQL overlap on two cores. Memory stays bounded by ``depth``.
-    With ``prepare``, items are (batch, error, prepare(batch)): the batch's database-free
-    Python work (hashes, name keys, phrase counts) is done in the same thread.
-    """
-    slots: queue.Queue = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def produce():
-        try:
-            for item in batches:
-                if prepare is not None:
-                    item = (*item, prepare(item[0]) if item[0] else None)
-                while not stop.is_set():
-                    try:
-                        slots.put(item, timeout=0.5)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
-                    return
-        except BaseException as exc:  # pragma: no cover - _batches already turns faults into items
-            slots.put(([], exc, None) if prepare is not None else ([], exc))
-        finally:
-            slots.put(_DONE)
-
-    thread = threading.Thread(target=produce, name="arxiv-parse-ahead", daemon=True)
-    thread.start()
-    try:
-        while True:
-            item = slots.get()
-            if item is _DONE:
-                return
-            yield item
-    finally:
-        stop.set()
-        while thread.is_alive():  # unblock a producer waiting on a full queue
-            try:
-                slots.get_nowait()
-            except queue.Empty:
-                thread.join(timeout=0.1)
-
-
-def load_records(
-    records: Iterable[PaperRecord | RecordError],
-    *,
-    run: ImportRun,
-    batch_size: int | None = None,
-    on_batch=None,
-    refresh_every: int | None = None,
-) -> None:
-    """Load parsed records under ``run`` in batches, one transaction each (see module doc).
-
-    Author aggregates are refreshed every ``refresh_every`` batches (by default every
-    REFRESH_EVERY_PAPERS records) and at the end. A source
-    error raised by ``records`` propagates after the records read before it are committed and
-    their authors refreshed. ``on_batch(stats)`` is called after each committed batch.
-    """
-    loader = BatchLoader(run=run)
-    batches = 0
-    batch_size = batch_size or DEFAULT_BATCH_SIZE
-    if refresh_every is None:
-        refresh_every = max(1, REFRESH_EVERY_PAPERS // max(1, batch_size))
-    try:
-        for batch, error, prepared in _prefetched(_batches(records, max(1, batch_size)), prepare=_prepare):
-            if batch:
-                stats = loader.load_batch(batch, prepared=prepared)
-                batches += 1
-                if on_batch:
-                    on_batch(stats)
-                if refresh_every and batches % refresh_every == 0:
-                    drain_author_refresh()
-                if batches % ANALYZE_EVERY_BATCHES == 0:
-                    _analyze_grown()
-            if error is not None:
-                raise error
-    finally:
-        _analyze_grown()
-        drain_author_refresh()
-        _vacuum_grown()
-        identity_blocks_dispatch()

@@ -1,0 +1,127 @@
+"""The load itself: records in batches, prepared a batch ahead on a second thread, each batch
+loaded in its own transaction, the author refresh drained as the load goes and at its end."""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Iterable, Iterator
+
+from papers.ingest.load.authors import drain_author_refresh
+from papers.ingest.load.batch import BatchLoader
+from papers.ingest.load.limits import DEFAULT_BATCH_SIZE, REFRESH_EVERY_PAPERS
+from papers.ingest.load.maintenance import ANALYZE_EVERY_BATCHES, analyze_grown, vacuum_grown
+from papers.ingest.load.prepare import prepare
+from papers.ingest.records import PaperRecord, RecordError
+from papers.models import ImportRun
+from researchers.disambiguation.services import identity_blocks_dispatch
+
+
+def batches(records: Iterable, size: int) -> Iterator[tuple[list, BaseException | None]]:
+    """Batches of ``size`` items; a source that breaks mid-way yields its last good batch
+    together with the exception, so the good records are committed before it propagates."""
+    batch: list = []
+    iterator = iter(records)
+    while True:
+        try:
+            item = next(iterator)
+        except StopIteration:
+            break
+        except Exception as exc:  # file-level fault in the source: keep what was read
+            yield batch, exc
+            return
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch, None
+            batch = []
+    if batch:
+        yield batch, None
+
+
+_DONE = object()
+
+
+def _prefetched(batches: Iterator, depth: int = 2, prepare=None) -> Iterator:
+    """Run the parser one or two batches ahead in a thread.
+
+    While the main thread waits on Postgres (psycopg releases the GIL), the next batch is
+    parsed, so parsing and SQL overlap on two cores. Memory stays bounded by ``depth``.
+    With ``prepare``, items are (batch, error, prepare(batch)): the batch's database-free
+    Python work (hashes, name keys, phrase counts) is done in the same thread.
+    """
+    slots: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce():
+        try:
+            for item in batches:
+                if prepare is not None:
+                    item = (*item, prepare(item[0]) if item[0] else None)
+                while not stop.is_set():
+                    try:
+                        slots.put(item, timeout=0.5)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+        except BaseException as exc:  # pragma: no cover - batches already turns faults into items
+            slots.put(([], exc, None) if prepare is not None else ([], exc))
+        finally:
+            slots.put(_DONE)
+
+    thread = threading.Thread(target=produce, name="arxiv-parse-ahead", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = slots.get()
+            if item is _DONE:
+                return
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():  # unblock a producer waiting on a full queue
+            try:
+                slots.get_nowait()
+            except queue.Empty:
+                thread.join(timeout=0.1)
+
+
+def load_records(
+    records: Iterable[PaperRecord | RecordError],
+    *,
+    run: ImportRun,
+    batch_size: int | None = None,
+    on_batch=None,
+    refresh_every: int | None = None,
+) -> None:
+    """Load parsed records under ``run`` in batches, one transaction each (see module doc).
+
+    Author aggregates are refreshed every ``refresh_every`` batches (by default every
+    REFRESH_EVERY_PAPERS records) and at the end. A source
+    error raised by ``records`` propagates after the records read before it are committed and
+    their authors refreshed. ``on_batch(stats)`` is called after each committed batch.
+    """
+    loader = BatchLoader(run=run)
+    loaded = 0
+    batch_size = batch_size or DEFAULT_BATCH_SIZE
+    if refresh_every is None:
+        refresh_every = max(1, REFRESH_EVERY_PAPERS // max(1, batch_size))
+    try:
+        for batch, error, prepared in _prefetched(batches(records, max(1, batch_size)), prepare=prepare):
+            if batch:
+                stats = loader.load_batch(batch, prepared=prepared)
+                loaded += 1
+                if on_batch:
+                    on_batch(stats)
+                if refresh_every and loaded % refresh_every == 0:
+                    drain_author_refresh()
+                if loaded % ANALYZE_EVERY_BATCHES == 0:
+                    analyze_grown()
+            if error is not None:
+                raise error
+    finally:
+        analyze_grown()
+        drain_author_refresh()
+        vacuum_grown()
+        identity_blocks_dispatch()
