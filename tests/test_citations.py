@@ -187,6 +187,17 @@ def test_preprint_and_published_version_are_summed_with_both_ids_and_a_double_ci
         paper.pk, None}
 
 
+def test_a_double_citation_arriving_in_a_later_batch_is_still_counted_once():
+    paper = PaperFactory(arxiv_id="2405.00001", doi="10.1/pub")
+    PaperFactory(arxiv_id="2405.00002", doi="10.1/citing")
+    store_work_batch([work("W61", arxiv_id="2405.00001", cited=5, preprint=True), work("W62", doi="10.1/pub", cited=7)])
+    assert PaperCitations.objects.get(paper=paper).cited_by_count == 12
+    # Later, both versions of one of our papers arrive, each listing the preprint: OpenAlex counted both.
+    store_work_batch([work("W63", arxiv_id="2405.00002", refs=["W61"], preprint=True)])
+    store_work_batch([work("W64", doi="10.1/citing", refs=["W61"])])
+    assert PaperCitations.objects.get(paper=paper).cited_by_count == 11
+
+
 def test_a_reference_to_a_work_imported_later_resolves_to_our_paper():
     citing = PaperFactory(arxiv_id="2401.00010")
     cited = PaperFactory(arxiv_id="2401.00011")

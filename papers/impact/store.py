@@ -219,6 +219,19 @@ def _store_references(cur) -> None:
               IS DISTINCT FROM (EXCLUDED.citing_paper_id, coalesce(EXCLUDED.cited_paper_id, r.cited_paper_id))
         """
     )
+    # A new entry changes its cited paper's figure only when it makes a second link between the
+    # same two of our papers (both versions citing, or citing both versions): the overlap moves.
+    cur.execute(
+        """
+        INSERT INTO stg_tp
+        SELECT DISTINCT r.cited_paper_id FROM stg_oaw s
+        JOIN papers_paperreference r ON r.citing_work = s.work_id AND r.cited_paper_id IS NOT NULL
+        WHERE s.paper_id IS NOT NULL AND EXISTS (
+            SELECT 1 FROM papers_paperreference r2
+            WHERE r2.cited_paper_id = r.cited_paper_id AND r2.citing_paper_id = r.citing_paper_id AND r2.id <> r.id)
+        ON CONFLICT DO NOTHING
+        """
+    )
     # Entries pointing at a work of this batch (ours or not) learn its paper, DOI and title.
     cur.execute(
         """
