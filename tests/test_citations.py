@@ -377,3 +377,18 @@ def test_trust_scores_do_not_move_when_citations_arrive():
     call_command("recompute_trust")
     assert set(TrustScore.objects.values_list("author_id", "total", "raw_total", "tier")) == before
     assert "Trust scores do not use citations" in Client().get("/trust/method").content.decode()
+
+
+def test_the_generator_writes_openalex_works_citing_only_its_own_papers(tmp_path):
+    corpus, oa = tmp_path / "c.jsonl.gz", tmp_path / "works.jsonl.gz"
+    out = io.StringIO()
+    call_command("generate_corpus", "--papers", "300", "--seed", "3", "--out", str(corpus), "--openalex-out", str(oa),
+                 "--workers", "1", stdout=out)
+    assert "openalex:" in out.getvalue()
+    with oa.open("rb") as fh:
+        works = list(iter_works(io.BufferedReader(fh)))
+    assert all(isinstance(w, WorkRecord) for w in works)
+    ids = {w.work_id for w in works}
+    assert len([w for w in works if w.arxiv_id]) == 300
+    assert all(r in ids for w in works for r in w.referenced_works)
+    assert sum(len(w.referenced_works) for w in works) > 300
