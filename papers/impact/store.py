@@ -208,7 +208,7 @@ def _store_references(cur) -> None:
         """
         INSERT INTO papers_paperreference AS r (citing_work, cited_work, citing_paper_id, cited_paper_id,
                                                cited_doi, cited_title)
-        SELECT s.work_id, x.cited, s.paper_id, cw.paper_id, '', ''
+        SELECT s.work_id, x.cited, s.paper_id, cw.paper_id, coalesce(cw.doi, ''), ''
         FROM stg_oaw s CROSS JOIN LATERAL unnest(s.refs) AS x(cited)
         LEFT JOIN papers_citationwork cw ON cw.work_id = x.cited
         WHERE s.paper_id IS NOT NULL
@@ -232,18 +232,22 @@ def _store_references(cur) -> None:
         ON CONFLICT DO NOTHING
         """
     )
-    # Entries pointing at a work of this batch (ours or not) learn its paper, DOI and title.
+    # Entries pointing at a work of this batch learn our paper when it is ours (they link to it),
+    # else its DOI and title. Entries already right are not rewritten: in a snapshot most
+    # references point at works of earlier batches, resolved when they were inserted.
     cur.execute(
         """
         WITH res AS (
             UPDATE papers_paperreference r SET
                 cited_paper_id = coalesce(s.paper_id, r.cited_paper_id),
                 cited_doi = CASE WHEN s.doi <> '' THEN s.doi ELSE r.cited_doi END,
-                cited_title = CASE WHEN s.title <> '' THEN left(s.title, 1000) ELSE r.cited_title END
+                cited_title = CASE WHEN s.paper_id IS NULL AND s.title <> '' THEN left(s.title, 1000)
+                                   ELSE r.cited_title END
             FROM stg_oaw s
             WHERE r.cited_work = s.work_id
-              AND (r.cited_paper_id IS DISTINCT FROM coalesce(s.paper_id, r.cited_paper_id)
-                   OR (s.doi <> '' AND r.cited_doi <> s.doi) OR (s.title <> '' AND r.cited_title <> left(s.title, 1000)))
+              AND CASE WHEN s.paper_id IS NOT NULL THEN r.cited_paper_id IS DISTINCT FROM s.paper_id
+                       ELSE (s.doi <> '' AND r.cited_doi <> s.doi)
+                            OR (s.title <> '' AND r.cited_title <> left(s.title, 1000)) END
             RETURNING r.cited_paper_id
         )
         INSERT INTO stg_tp SELECT DISTINCT cited_paper_id FROM res WHERE cited_paper_id IS NOT NULL
