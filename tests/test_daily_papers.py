@@ -55,7 +55,7 @@ def test_the_daily_page_shows_the_days_cards_with_everything_a_reader_scans(clie
     assert 'data-upvotes="2"' in html
     assert 'href="/papers/daily/2024-03-04/" rel="prev"' in html
     assert 'href="/papers/daily/2024-03-07/" rel="next"' in html  # skips the empty day between
-    assert "5 March 2024" in html
+    assert "5 Mar 2024" in html  # the one date format (config/dates.py)
 
 
 def test_papers_daily_without_a_date_shows_the_newest_day(client):
