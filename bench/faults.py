@@ -95,6 +95,8 @@ class World:
             "CACHE_KEY_PREFIX": "bzpeer-faults",
             "CELERY_TASK_ALWAYS_EAGER": "0",
             "DJANGO_LOG_LEVEL": "WARNING",
+            # Production's hashed manifest must not land in the worktree's var/staticfiles (tests read it).
+            "DJANGO_STATIC_ROOT": str(self.tmp / "static"),
         }
         for name in ("CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "CACHE_BACKEND", "DJANGO_ALLOW_ASYNC_UNSAFE"):
             self.env.pop(name, None)

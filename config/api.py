@@ -155,7 +155,7 @@ def add_problem_responses(result, generator, request, public):
     return result
 
 
-def problem_response(request, status_code: int, detail: str):
+def problem_response(request, status_code: int, detail: str, errors: dict | None = None):
     """A problem details response outside DRF (URLs no API view matched, server errors under /api/)."""
     from django.http import JsonResponse
 
@@ -167,6 +167,8 @@ def problem_response(request, status_code: int, detail: str):
         "detail": detail,
         "instance": request.get_full_path(),
     }
+    if errors:
+        body["errors"] = errors
     return JsonResponse(body, status=status_code, content_type=PROBLEM_CONTENT_TYPE)
 
 

@@ -20,6 +20,9 @@ class RejectNulBytesMiddleware:
     def __call__(self, request):
         if "\x00" in request.path or "\x00" in unquote(request.META.get("QUERY_STRING", "")):
             if is_api_request(request):
-                return problem_response(request, 400, "The URL contains a NUL byte.")
+                # Named per parameter, as the serializers name a field they refuse.
+                errors = {name: ["NUL bytes are not allowed."] for name, values in request.GET.lists()
+                          if "\x00" in name or any("\x00" in v for v in values)}
+                return problem_response(request, 400, "The URL contains a NUL byte.", errors=errors or None)
             return HttpResponseBadRequest("Bad request: the URL contains a NUL byte.", content_type="text/plain")
         return self.get_response(request)

@@ -1,10 +1,23 @@
 """The explorer in a real Chromium: it loads, a filter hides nodes, a node expands, a path shows."""
 
+import time
+
 import pytest
 from django.core.cache import cache
 
 from graph.services import build_lock_key, graph_slice_build
 from tests.factories import AuthorFactory, AuthorshipFactory, AuthorTopicFactory, PaperFactory, TopicFactory
+
+
+def wait_until(page, expression, timeout_ms=15_000):
+    """Poll a page expression with page.evaluate: Playwright's wait_for_function evals its predicate
+    inside the page, which the site's Content-Security-Policy (no 'unsafe-eval') refuses."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for: {expression}")
+        page.wait_for_timeout(100)
+
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,8 +53,8 @@ def node_count(page, selector="node"):
 
 def test_the_explorer_loads_filters_expands_and_finds_a_path(live_server, page, screenshot, corpus):
     page.goto(f"{live_server.url}/researchers/{corpus['ada'].slug}/graph/")
-    page.wait_for_function("window.BZGraph && window.BZGraph.explorer && window.BZGraph.explorer.cy.nodes().length > 0")
-    page.wait_for_function("document.getElementById('explorer').dataset.state === 'ready'")
+    wait_until(page, "window.BZGraph && window.BZGraph.explorer && window.BZGraph.explorer.cy.nodes().length > 0")
+    wait_until(page, "document.getElementById('explorer').dataset.state === 'ready'")
     screenshot(page, "graph_explorer_loaded")
     assert page.get_by_role("heading", name="Ada Browser in context").is_visible()
     total = node_count(page)
@@ -64,8 +77,8 @@ def test_the_explorer_loads_filters_expands_and_finds_a_path(live_server, page, 
     assert details.get_by_role("heading", name="Bea Browser").is_visible()
     assert "coauthored · 2 papers · 2019–2021" in details.inner_text()
     details.get_by_role("button", name="Expand").click()
-    page.wait_for_function("window.BZGraph.explorer.cy.nodes('[label = \"Yul Browser\"]').length === 1",
-                           timeout=30_000)
+    wait_until(page, "window.BZGraph.explorer.cy.nodes('[label = \"Yul Browser\"]').length === 1",
+                timeout_ms=30_000)
     assert node_count(page) > total
     screenshot(page, "graph_explorer_expanded")
 
@@ -81,7 +94,7 @@ def test_the_explorer_loads_filters_expands_and_finds_a_path(live_server, page, 
 
 def test_double_click_opens_the_node_page_and_json_export_downloads(live_server, page, screenshot, corpus):
     page.goto(f"{live_server.url}/researchers/{corpus['ada'].slug}/graph/")
-    page.wait_for_function("document.getElementById('explorer').dataset.state === 'ready'")
+    wait_until(page, "document.getElementById('explorer').dataset.state === 'ready'")
     with page.expect_download() as download:
         page.get_by_role("button", name="JSON").click()
     assert download.value.suggested_filename == f"{corpus['ada'].slug}-graph.json"

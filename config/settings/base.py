@@ -112,7 +112,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "var" / "staticfiles")))
 # node_modules is collected through explicit STATICFILES_DIRS entries so only the
 # built assets we ship are served, never the whole npm tree.
 STATICFILES_DIRS = [

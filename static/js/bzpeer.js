@@ -14,17 +14,11 @@
   document.addEventListener("submit", function (event) {
     if (event.target.matches && event.target.matches("form[data-no-submit]")) event.preventDefault();
   });
-  // A refused follow (e.g. 429 past 100 follows an hour) shows its reason; htmx swaps only successes.
-  document.addEventListener("htmx:responseError", function (event) {
-    var form = event.detail.elt;
-    if (!form.matches || !form.matches("form[data-follow-errors]")) return;
-    var box = form.closest(".follow-control").querySelector(".follow-error");
-    if (box) box.textContent = event.detail.xhr.responseText;
-  });
-  // The same for any htmx control that names where its refusal goes (data-error-scope/-box).
+  // A refused htmx request (e.g. 429 past 100 follows an hour) shows its reason in the element's
+  // error box: data-error-scope names the enclosing control, data-error-box the box inside it.
   document.addEventListener("htmx:responseError", function (event) {
     var elt = event.detail.elt;
-    if (!elt.matches || !elt.matches("[data-error-scope][data-error-box]")) return;
+    if (!elt.dataset || !elt.dataset.errorScope) return;
     var scope = elt.closest(elt.dataset.errorScope);
     var box = scope && scope.querySelector(elt.dataset.errorBox);
     if (box) box.textContent = event.detail.xhr.responseText;
