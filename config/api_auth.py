@@ -13,6 +13,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from config.throttling import FixedWindowThrottleMixin
+
 
 class TokenInputSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
@@ -23,8 +25,8 @@ class TokenOutputSerializer(serializers.Serializer):
     token = serializers.CharField()
 
 
-class TokenObtainThrottle(AnonRateThrottle):
-    """Password guessing is throttled per client address, signed in or not."""
+class TokenObtainThrottle(FixedWindowThrottleMixin, AnonRateThrottle):
+    """Password guessing is throttled per client address, signed in or not (an atomic counter)."""
 
     scope = "token"
 
