@@ -10,7 +10,7 @@ from tests.factories import (
     trust_paper,
     trust_seed_like_author,
 )
-from trust import method as M
+from trust import method
 from trust import services
 from trust.models import TrustScore
 
@@ -46,7 +46,7 @@ def test_the_factory_seed_shape_is_emerging_and_matches_the_published_calibratio
     author, _ = trust_seed_like_author()
     services.trust_recompute_all()
     score = _score(author)
-    assert score.tier == M.CALIBRATION["expected_tier"] == "Emerging"
+    assert score.tier == method.CALIBRATION["expected_tier"] == "Emerging"
 
 
 def test_a_record_merging_namesakes_scores_lower_than_a_genuine_researcher():
@@ -74,8 +74,8 @@ def test_low_confidence_attributions_lower_consistency():
     services.trust_recompute_all()
     s, u = _score(sure), _score(unsure)
     assert u.consistency < s.consistency
-    assert u.consistency == pytest.approx(s.consistency * (1 - M.UNCERTAIN_WEIGHT * 10 / 15), abs=0.1)
-    assert any("uncertain attributions" in line for line in M.evidence_lines("consistency",
+    assert u.consistency == pytest.approx(s.consistency * (1 - method.UNCERTAIN_WEIGHT * 10 / 15), abs=0.1)
+    assert any("uncertain attributions" in line for line in method.evidence_lines("consistency",
                                                                              u.parts["consistency"]["facts"]))
     # The event-driven recompute of one record reads the same field.
     assert services.trust_recompute_author(author_id=unsure.pk).consistency == u.consistency
@@ -87,22 +87,22 @@ def test_a_one_paper_record_shows_limited_evidence_not_a_seniority_label():
     PaperFactory()
     services.trust_recompute_all()
     assert _score(author).tier == "Limited evidence"
-    for label in M.TIER_LABELS:
+    for label in method.TIER_LABELS:
         assert label.lower() not in {"new", "junior", "senior", "established", "trusted", "highly trusted"}
-        assert M.TIER_MEANINGS[label]
+        assert method.TIER_MEANINGS[label]
 
 
 def test_tier_labels_fit_the_stored_column():
     width = TrustScore._meta.get_field("tier").max_length
-    assert all(len(label) <= width for label in M.TIER_LABELS)
+    assert all(len(label) <= width for label in method.TIER_LABELS)
 
 
 def test_the_method_page_publishes_the_version_the_changelog_and_what_each_tier_means(client):
     html = client.get("/trust/method").content.decode()
-    assert f'data-model-version="{M.MODEL_VERSION}"' in html
-    assert f'data-model-change="{M.MODEL_VERSION}"' in html
-    for label in M.TIER_LABELS:
-        assert M.TIER_MEANINGS[label].split(":")[0][:40] in html
+    assert f'data-model-version="{method.MODEL_VERSION}"' in html
+    assert f'data-model-change="{method.MODEL_VERSION}"' in html
+    for label in method.TIER_LABELS:
+        assert method.TIER_MEANINGS[label].split(":")[0][:40] in html
 
 
 def test_why_this_score_says_what_the_tier_means(client):

@@ -12,7 +12,7 @@ from tests.factories import (
     trust_seed_like_author,
 )
 from trust import compute, services
-from trust import method as M
+from trust import method
 from trust.models import TrustScore
 
 pytestmark = pytest.mark.django_db
@@ -48,8 +48,8 @@ def test_scores_stay_within_0_and_100_for_any_inputs():
     totals = compute.score(inputs)["raw_total"]
     assert totals.min() >= 0 and totals.max() <= 100
     # Both ends are reachable: every part at its cap, and penalties beyond everything else.
-    assert M.total_score(M.IDENTITY_CAP, M.CONSISTENCY_CAP, M.VOUCHING_CAP, 0) == 100
-    assert M.total_score(M.IDENTITY_LEVEL_POINTS[1], 0, 0, M.PENALTY_OPEN_DISPUTE) == 0
+    assert method.total_score(method.IDENTITY_CAP, method.CONSISTENCY_CAP, method.VOUCHING_CAP, 0) == 100
+    assert method.total_score(method.IDENTITY_LEVEL_POINTS[1], 0, 0, method.PENALTY_OPEN_DISPUTE) == 0
 
 
 def test_stored_scores_stay_within_0_and_100():
@@ -87,7 +87,7 @@ def test_an_open_dispute_lowers_the_score_and_marks_it_under_review():
     Dispute.objects.create(author=author, claim=challenger, incumbent_claim=incumbent, opened_by=rival)
     after = services.trust_recompute_author(author_id=author.pk)
 
-    assert after.total == before.total - M.PENALTY_OPEN_DISPUTE
+    assert after.total == before.total - method.PENALTY_OPEN_DISPUTE
     assert after.under_review
     assert after.parts["penalties"]["facts"]["open_dispute"] is True
 
@@ -97,7 +97,7 @@ def test_a_disputed_claim_state_alone_also_counts_as_an_open_dispute():
     services.trust_recompute_all()
     before = _score(author).total
     Author.objects.filter(pk=author.pk).update(claim_state="disputed")
-    assert services.trust_recompute_author(author_id=author.pk).total == before - M.PENALTY_OPEN_DISPUTE
+    assert services.trust_recompute_author(author_id=author.pk).total == before - method.PENALTY_OPEN_DISPUTE
 
 
 def test_a_moderator_flag_is_a_published_penalty():
@@ -161,13 +161,13 @@ def test_daily_gain_is_capped_but_a_level_change_applies_at_once():
     for i in range(60):
         trust_paper(author, team[i % 3], team[(i + 1) % 3], year=2000 + i % 25, attribution="orcid")
     capped = services.trust_recompute_author(author_id=author.pk)
-    assert capped.raw_total > start + M.DAILY_GAIN_CAP
-    assert capped.total == start + M.DAILY_GAIN_CAP
+    assert capped.raw_total > start + method.DAILY_GAIN_CAP
+    assert capped.total == start + method.DAILY_GAIN_CAP
 
     Author.objects.filter(pk=author.pk).update(verification_level=4, claim_state="claimed")
     promoted = services.trust_recompute_author(author_id=author.pk)
-    level_jump = M.IDENTITY_LEVEL_POINTS[4] - M.IDENTITY_LEVEL_POINTS[1]
-    assert promoted.total >= start + M.DAILY_GAIN_CAP + level_jump
+    level_jump = method.IDENTITY_LEVEL_POINTS[4] - method.IDENTITY_LEVEL_POINTS[1]
+    assert promoted.total >= start + method.DAILY_GAIN_CAP + level_jump
     assert promoted.total <= promoted.raw_total
 
 
@@ -191,7 +191,7 @@ def test_the_event_driven_update_agrees_with_the_full_recompute():
 
 
 def test_tiers_follow_the_published_ranges():
-    assert [M.tier_for(s) for s in (0, 19, 20, 39, 40, 59, 60, 79, 80, 100)] == [
+    assert [method.tier_for(s) for s in (0, 19, 20, 39, 40, 59, 60, 79, 80, 100)] == [
         "Limited evidence", "Limited evidence", "Emerging", "Emerging", "Consistent record", "Consistent record",
         "Corroborated", "Corroborated", "Well corroborated", "Well corroborated"]
 
@@ -204,7 +204,7 @@ def test_a_moderator_flag_added_through_the_service_rescores_after_commit(django
     before = _score(author).total
     with django_capture_on_commit_callbacks(execute=True):
         flag = services.trust_flag_add(author=author, reason="Impersonation report upheld")
-    assert _score(author).total == before - M.PENALTY_FLAG_DEFAULT
+    assert _score(author).total == before - method.PENALTY_FLAG_DEFAULT
     with django_capture_on_commit_callbacks(execute=True):
         services.trust_flag_lift(flag=flag)
     assert TrustFlag.objects.get(pk=flag.pk).lifted_at is not None

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import AuthorFactory, trust_seed_like_author
-from trust import method as M
+from trust import method
 from trust import services
 from trust.models import TrustScore
 
@@ -14,21 +14,21 @@ pytestmark = pytest.mark.django_db
 def test_the_method_page_publishes_the_codes_constants(client):
     html = client.get("/trust/method").content.decode()
     assert "How trust is scored" in html
-    assert f'data-model-version="{M.MODEL_VERSION}"' in html
-    for level, points in M.IDENTITY_LEVEL_POINTS.items():
+    assert f'data-model-version="{method.MODEL_VERSION}"' in html
+    for level, points in method.IDENTITY_LEVEL_POINTS.items():
         assert f'data-constant="IDENTITY_LEVEL_POINTS.{level}">{points}<' in html
     for name in ("IDENTITY_CAP", "CONSISTENCY_CAP", "VOUCHING_CAP", "PENALTY_OPEN_DISPUTE", "DAILY_GAIN_CAP",
                  "COHERENCE_MAX", "EIGENTRUST_MAX", "ENDORSEMENT_CAP", "COLLABORATION_AUTHOR_CAP"):
-        assert f'data-constant="{name}">{getattr(M, name)}<' in html, name
-    for label, low, high in M.tier_ranges():
+        assert f'data-constant="{name}">{getattr(method, name)}<' in html, name
+    for label, low, high in method.tier_ranges():
         assert f"<td>{low}–{high}</td><td>{label}</td>" in html
     assert 'data-calibration-score="31"' in html
     assert "lands in Emerging" in html
 
 
 def test_the_method_page_and_the_recompute_read_the_same_constants(client, monkeypatch):
-    monkeypatch.setattr(M, "MODEL_VERSION", "test-9")
-    monkeypatch.setattr(M, "IDENTITY_LEVEL_POINTS", {1: 7, 2: 11, 3: 29, 4: 37})
+    monkeypatch.setattr(method, "MODEL_VERSION", "test-9")
+    monkeypatch.setattr(method, "IDENTITY_LEVEL_POINTS", {1: 7, 2: 11, 3: 29, 4: 37})
     html = client.get("/trust/method").content.decode()
     assert 'data-constant="MODEL_VERSION">test-9<' in html
     assert 'data-constant="IDENTITY_LEVEL_POINTS.1">7<' in html
@@ -47,11 +47,11 @@ def test_the_trust_api_returns_parts_and_history(client, django_assert_num_queri
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "scored" and body["score"] == 31 and body["tier"] == "Emerging"
-    assert body["model_version"] == M.MODEL_VERSION and body["under_review"] is False
+    assert body["model_version"] == method.MODEL_VERSION and body["under_review"] is False
     assert [p["key"] for p in body["parts"]] == ["identity", "consistency", "vouching", "penalties"]
     part = body["parts"][1]
     assert set(part) == {"key", "name", "points", "cap", "evidence"}
-    assert part["cap"] == M.CONSISTENCY_CAP and part["evidence"]
+    assert part["cap"] == method.CONSISTENCY_CAP and part["evidence"]
     assert sum(p["points"] for p in body["parts"][:3]) - body["parts"][3]["points"] == pytest.approx(31, abs=0.5)
     assert body["history"] == [{"day": timezone.now().date().isoformat(), "score": 31}]
 

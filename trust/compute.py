@@ -36,7 +36,7 @@ from django.utils import timezone
 from scipy import sparse
 from scipy.sparse import csgraph
 
-from . import method as M
+from . import method
 from .pgcopy import copy_in, fetch_arrays
 
 log = logging.getLogger(__name__)
@@ -194,7 +194,7 @@ def prepare_rows(author_ids: np.ndarray, raw: dict) -> Rows:
 
 def record_aggregates(rows: Rows, n: int, level: np.ndarray):
     works = np.bincount(rows.aidx, minlength=n).astype(np.int32)
-    strong_slot = rows.orcid | (rows.owner & (level[rows.aidx] >= M.STRONG_OWNER_MIN_LEVEL))
+    strong_slot = rows.orcid | (rows.owner & (level[rows.aidx] >= method.STRONG_OWNER_MIN_LEVEL))
     strong = np.bincount(rows.aidx, weights=strong_slot.astype(np.float64), minlength=n).astype(np.int32)
     dated = rows.year > 0
     first = np.full(n, np.iinfo(np.int16).max, dtype=np.int16)
@@ -225,7 +225,7 @@ def coauthor_pass(rows: Rows, n: int, *, only=None, build_matrix=True, triples_p
     measurable = np.zeros(n, dtype=np.int32)
     largest = np.zeros(n, dtype=np.int32)
     clusters = np.zeros(n, dtype=np.int32)
-    eligible = (rows.k >= 2) & (rows.k <= M.COLLABORATION_AUTHOR_CAP)
+    eligible = (rows.k >= 2) & (rows.k <= method.COLLABORATION_AUTHOR_CAP)
     if only is not None:
         eligible &= np.isin(rows.aidx, only)
     er = np.flatnonzero(eligible)
@@ -313,9 +313,9 @@ def coauthor_pass(rows: Rows, n: int, *, only=None, build_matrix=True, triples_p
 
 def seed_weights(level, claim_state, open_dispute, flag_points):
     weights = np.zeros(len(level), dtype=np.float64)
-    for lvl, w in M.EIGENTRUST_SEED_WEIGHTS.items():
+    for lvl, w in method.EIGENTRUST_SEED_WEIGHTS.items():
         weights[level == lvl] = w
-    weights[level < M.EIGENTRUST_SEED_MIN_LEVEL] = 0
+    weights[level < method.EIGENTRUST_SEED_MIN_LEVEL] = 0
     weights[(claim_state == CLAIM_STATE_CODES["disputed"]) | open_dispute | (flag_points > 0)] = 0
     return weights
 
@@ -330,19 +330,19 @@ def eigentrust(W, weights):
     seeds = int((weights > 0).sum())
     if seeds == 0 or n == 0:
         return np.zeros(n, dtype=np.float64), 0
-    d = M.EIGENTRUST_DAMPING
+    d = method.EIGENTRUST_DAMPING
     p = weights / weights.sum()
     out = np.asarray(W.sum(axis=1)).ravel()
     inv_out = np.divide(1.0, out, out=np.zeros(n), where=out > 0)
     dangling = out == 0
     t = p.copy()
-    for iteration in range(M.EIGENTRUST_MAX_ITERATIONS):
+    for iteration in range(method.EIGENTRUST_MAX_ITERATIONS):
         # W is symmetric, so W @ y is the transposed (incoming) product.
         t_next = d * (W @ (t * inv_out))
         t_next += (d * t[dangling].sum() + (1 - d)) * p
         delta = np.abs(t_next - t).sum()
         t = t_next
-        if delta < M.EIGENTRUST_TOLERANCE:
+        if delta < method.EIGENTRUST_TOLERANCE:
             break
     log.info("eigentrust: %d seeds, %d iterations, delta %.3g", seeds, iteration + 1, delta)
     x = (t - (1 - d) * p) / ((1 - d) / seeds)
@@ -380,7 +380,7 @@ def load_side_inputs(cur, author_ids, only_author_id=None):
         " AND NOT EXISTS (SELECT 1 FROM researchers_author t WHERE t.id = f.author_id"
         "  AND t.owner_id = f.user_id)"
         + flt.format(col="f.author_id") + " GROUP BY f.author_id",
-        [M.ENDORSEMENT_MIN_LEVEL, *params],
+        [method.ENDORSEMENT_MIN_LEVEL, *params],
     )
     follows = cur.fetchall()
     # Vouches spoken from the voucher's own claimed L3+ record.
@@ -394,7 +394,7 @@ def load_side_inputs(cur, author_ids, only_author_id=None):
         " AND (v.claim_id IS NULL OR EXISTS (SELECT 1 FROM researchers_claim c WHERE c.id = v.claim_id"
         "      AND c.status IN ('active', 'approved')))"
         + flt.format(col="v.author_id") + " GROUP BY v.author_id",
-        [M.ENDORSEMENT_MIN_LEVEL, *params],
+        [method.ENDORSEMENT_MIN_LEVEL, *params],
     )
     vouches = cur.fetchall()
     cur.execute(
@@ -451,12 +451,12 @@ STAGE_FIELDS = [
 def score(inp: Inputs) -> dict:
     """Apply the published model to the inputs: the arrays that go to the staging table."""
     years = np.where(inp.last_year > 0, inp.last_year.astype(np.int32) - inp.first_year + 1, 0)
-    identity = M.identity_points(inp.level, inp.has_orcid)
-    consistency = M.consistency_points(inp.works, years, inp.strong, inp.measurable, inp.largest, inp.focus,
+    identity = method.identity_points(inp.level, inp.has_orcid)
+    consistency = method.consistency_points(inp.works, years, inp.strong, inp.measurable, inp.largest, inp.focus,
                                        inp.uncertain)
-    vouching = M.vouching_points(inp.eigentrust_x, inp.follows, inp.vouches)
+    vouching = method.vouching_points(inp.eigentrust_x, inp.follows, inp.vouches)
     open_dispute = inp.open_dispute | (inp.claim_state == CLAIM_STATE_CODES["disputed"])
-    penalties = M.penalty_points(open_dispute, inp.flag_points)
+    penalties = method.penalty_points(open_dispute, inp.flag_points)
     return {
         "author_id": inp.author_ids, "level": inp.level, "has_orcid": inp.has_orcid,
         "claim_state": inp.claim_state, "works": inp.works, "focus": inp.focus, "uncertain": inp.uncertain,
@@ -466,13 +466,13 @@ def score(inp: Inputs) -> dict:
         "is_seed": inp.is_seed, "follows": inp.follows, "vouches": inp.vouches,
         "open_dispute": open_dispute, "flag_points": inp.flag_points,
         "identity": identity, "consistency": consistency, "vouching": vouching, "penalties": penalties,
-        "raw_total": M.total_score(identity, consistency, vouching, penalties),
+        "raw_total": method.total_score(identity, consistency, vouching, penalties),
     }
 
 
 def _tier_sql(expr):
-    whens = " ".join(f"WHEN {expr} >= {low} THEN '{label}'" for low, label in M.TIERS[:-1])
-    return f"(CASE {whens} ELSE '{M.TIERS[-1][1]}' END)"
+    whens = " ".join(f"WHEN {expr} >= {low} THEN '{label}'" for low, label in method.TIERS[:-1])
+    return f"(CASE {whens} ELSE '{method.TIERS[-1][1]}' END)"
 
 
 _PGTYPES = {"int8": "bigint", "int4": "integer", "int2": "smallint", "float8": "double precision", "bool": "boolean"}
@@ -534,7 +534,7 @@ def write_scores(cur, arrays, *, claim_evidence, flag_reasons, now=None, prune_m
     changed = " OR ".join(f"(n.old).{c} IS DISTINCT FROM n.{c}" for c in _COMPARED)
     select_list = ", ".join(f"{v} AS {c}" for c, v in zip(columns, values))
     column_list = ", ".join(columns)
-    params = {"today": today, "now": now, "cap": M.DAILY_GAIN_CAP, "version": M.MODEL_VERSION}
+    params = {"today": today, "now": now, "cap": method.DAILY_GAIN_CAP, "version": method.MODEL_VERSION}
     # 1. The new values of every staged row, kept only where new or changed. Comparing here,
     #    in a plain join, avoids ON CONFLICT's per-row speculative insert and row lock, which
     #    would dirty every page of trust_trustscore even on a night when nothing changed.

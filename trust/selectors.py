@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from config.dates import format_day
 
-from . import method as M
+from . import method
 from .models import TrustScore, TrustSnapshot
 
 HISTORY_DAYS = 90
@@ -59,25 +59,25 @@ class TrustView:
 
     @property
     def tier_meaning(self) -> str:
-        return M.TIER_MEANINGS.get(self.tier, "")
+        return method.TIER_MEANINGS.get(self.tier, "")
 
     @property
     def is_current_model(self) -> bool:
-        return self.model_version == M.MODEL_VERSION
+        return self.model_version == method.MODEL_VERSION
 
 
 def parts_for(score: TrustScore) -> list[TrustPart]:
     stored = score.parts or {}
     out = []
-    for key in M.PARTS:
+    for key in method.PARTS:
         part = stored.get(key, {})
         out.append(
             TrustPart(
                 key=key,
-                name=M.PART_TITLES[key],
+                name=method.PART_TITLES[key],
                 points=float(part.get("points", getattr(score, key, 0.0))),
-                cap=M.PART_CAPS[key],
-                evidence=M.evidence_lines(key, part.get("facts", {})),
+                cap=method.PART_CAPS[key],
+                evidence=method.evidence_lines(key, part.get("facts", {})),
             )
         )
     return out
@@ -116,7 +116,7 @@ def sparkline(history: list[dict]) -> dict:
     def xy(entry):
         age = (today - entry["day"]).days
         x = SPARK_PAD + inner_w * (HISTORY_DAYS - 1 - age) / (HISTORY_DAYS - 1)
-        y = SPARK_PAD + inner_h * (1 - entry["score"] / M.SCORE_MAX)
+        y = SPARK_PAD + inner_h * (1 - entry["score"] / method.SCORE_MAX)
         return round(x, 1), round(y, 1)
 
     coords = [xy(e) for e in history]
@@ -163,32 +163,32 @@ def trust_for_profile(*, author):
 
 def method_constants() -> dict:
     """Everything the method page publishes, read from trust.method at call time."""
-    years_cal = M.CALIBRATION["years_active"]
-    works_cal = M.CALIBRATION["works"]
-    identity = float(M.identity_points([M.CALIBRATION["level"]], [False])[0])
-    consistency = float(M.consistency_points([works_cal], [years_cal], [0], [works_cal], [works_cal], [works_cal])[0])
-    total = int(M.total_score(identity, consistency, 0.0, 0.0))
+    years_cal = method.CALIBRATION["years_active"]
+    works_cal = method.CALIBRATION["works"]
+    identity = float(method.identity_points([method.CALIBRATION["level"]], [False])[0])
+    consistency = float(method.consistency_points([works_cal], [years_cal], [0], [works_cal], [works_cal], [works_cal])[0])
+    total = int(method.total_score(identity, consistency, 0.0, 0.0))
     return {
-        "M": M,
-        "model_version": M.MODEL_VERSION,
+        "method": method,
+        "model_version": method.MODEL_VERSION,
         "identity_levels": [
-            {"level": lvl, "label": M.IDENTITY_LEVEL_LABELS[lvl], "points": pts}
-            for lvl, pts in sorted(M.IDENTITY_LEVEL_POINTS.items())
+            {"level": lvl, "label": method.IDENTITY_LEVEL_LABELS[lvl], "points": pts}
+            for lvl, pts in sorted(method.IDENTITY_LEVEL_POINTS.items())
         ],
-        "tiers": [{"label": label, "low": low, "high": high, "meaning": M.TIER_MEANINGS[label]}
-                  for label, low, high in M.tier_ranges()],
-        "changelog": M.MODEL_CHANGELOG,
-        "seed_weights": sorted(M.EIGENTRUST_SEED_WEIGHTS.items()),
-        "eigentrust_span_decades": round(math.log10(M.EIGENTRUST_X_FULL / M.EIGENTRUST_X_FLOOR), 2),
+        "tiers": [{"label": label, "low": low, "high": high, "meaning": method.TIER_MEANINGS[label]}
+                  for label, low, high in method.tier_ranges()],
+        "changelog": method.MODEL_CHANGELOG,
+        "seed_weights": sorted(method.EIGENTRUST_SEED_WEIGHTS.items()),
+        "eigentrust_span_decades": round(math.log10(method.EIGENTRUST_X_FULL / method.EIGENTRUST_X_FLOOR), 2),
         "calibration": {
-            **M.CALIBRATION,
+            **method.CALIBRATION,
             "identity": identity,
             "consistency": consistency,
-            "body": round(float(M.body_of_work_points([works_cal])[0]), 1),
-            "years": round(float(M.years_active_points([years_cal])[0]), 1),
-            "coherence": round(float(M.coherence_points([works_cal], [works_cal])[0]), 1),
-            "focus": round(float(M.topic_focus_points([works_cal], [works_cal])[0]), 1),
+            "body": round(float(method.body_of_work_points([works_cal])[0]), 1),
+            "years": round(float(method.years_active_points([years_cal])[0]), 1),
+            "coherence": round(float(method.coherence_points([works_cal], [works_cal])[0]), 1),
+            "focus": round(float(method.topic_focus_points([works_cal], [works_cal])[0]), 1),
             "total": total,
-            "tier": M.tier_for(total),
+            "tier": method.tier_for(total),
         },
     }

@@ -10,7 +10,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from . import compute
-from . import method as M
+from . import method
 from .models import TrustRun
 
 log = logging.getLogger(__name__)
@@ -81,7 +81,7 @@ def trust_recompute_all(*, triples_per_chunk: int = compute.TRIPLES_PER_CHUNK, n
         "timings": {k: round(v, 2) for k, v in timings.items()},
     }
     TrustRun.objects.create(
-        started_at=started, finished_at=timezone.now(), model_version=M.MODEL_VERSION,
+        started_at=started, finished_at=timezone.now(), model_version=method.MODEL_VERSION,
         records=result["records"], written=result["written"], snapshots=result["snapshots"],
         seeds=result["seeds"], timings=result["timings"],
     )
@@ -119,14 +119,14 @@ def trust_schedule_author_recompute(*, author_id: int) -> None:
 @transaction.atomic
 def trust_flag_add(*, author, reason: str, points: int | None = None, created_by=None):
     """Record a moderator flag (a published penalty) and re-score the record after commit."""
-    from . import method as M
+    from . import method
     from .models import TrustFlag
 
     if not reason or not reason.strip():
         raise ValueError("a flag needs a reason")
     flag = TrustFlag.objects.create(
         author=author, reason=reason.strip()[:300],
-        points=M.PENALTY_FLAG_DEFAULT if points is None else points, created_by=created_by,
+        points=method.PENALTY_FLAG_DEFAULT if points is None else points, created_by=created_by,
     )
     trust_schedule_author_recompute(author_id=author.pk)
     return flag
