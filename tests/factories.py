@@ -246,3 +246,15 @@ class SavedPaperFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     paper = factory.SubFactory(PaperFactory)
+
+
+def records_load(records, **kw):
+    """Load parsed records through the real loader under a fresh ImportRun; returns the finished run."""
+    from papers.ingest.load import load_records
+    from papers.services import import_run_finish, import_run_start
+
+    run = import_run_start(source="test", format="test")
+    load_records(records, run=run, **kw)
+    import_run_finish(run=run)
+    run.refresh_from_db()
+    return run

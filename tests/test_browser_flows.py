@@ -10,24 +10,16 @@ from django.core import mail
 
 from researchers.models import Author, Claim
 from researchers.services import claims, profile
+from tests.browser import log_in
 from tests.factories import ModeratorFactory, VerifiedUserFactory, author_with_works
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
-PASSWORD = "correct horse battery"
 
 
 @pytest.fixture(autouse=True)
 def no_rate_limits(settings):
     settings.ACCOUNT_RATE_LIMITS = False
-
-
-def log_in(page, live_server, user, next_path="/"):
-    page.goto(f"{live_server.url}/accounts/login/?next={next_path}")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(re.escape(live_server.url + next_path) + r"$"))
 
 
 def walk_claim_wizard(page, submit_label, screenshot=None, prefix="claim-wizard"):

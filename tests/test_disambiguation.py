@@ -25,7 +25,7 @@ from researchers.models import (
     SlotDecision,
 )
 from tests.factories import UserFactory
-from tests.test_import_loader import load, paper, person
+from tests.factories import record_paper as paper, record_person as person, records_load as load
 
 pytestmark = pytest.mark.django_db
 

@@ -1,22 +1,12 @@
 """The explorer in a real Chromium: it loads, a filter hides nodes, a node expands, a path shows."""
 
-import time
 
 import pytest
 from django.core.cache import cache
 
 from graph.services import build_lock_key, graph_slice_build
+from tests.browser import wait_until
 from tests.factories import AuthorFactory, AuthorshipFactory, AuthorTopicFactory, PaperFactory, TopicFactory
-
-
-def wait_until(page, expression, timeout_ms=15_000):
-    """Poll a page expression with page.evaluate: Playwright's wait_for_function evals its predicate
-    inside the page, which the site's Content-Security-Policy (no 'unsafe-eval') refuses."""
-    deadline = time.monotonic() + timeout_ms / 1000
-    while not page.evaluate(expression):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for: {expression}")
-        page.wait_for_timeout(100)
 
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

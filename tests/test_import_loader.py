@@ -7,22 +7,14 @@ import pytest
 from papers.ingest.load import find_code_url, load_records
 from papers.ingest.records import AuthorName, PaperRecord, RecordError, VersionInfo
 from papers.models import Authorship, AuthorTopic, ImportRun, Institution, Paper, PaperTopic, Topic
-from papers.services import import_run_finish, import_run_start
+from papers.services import import_run_start
 from researchers.models import Author
-from tests.factories import UserFactory, record_paper as paper, record_person as person
+from tests.factories import UserFactory, record_paper as paper, record_person as person, records_load as load
 
 pytestmark = pytest.mark.django_db
 
 UTC = dt.UTC
 
-
-
-def load(records, **kw):
-    run = import_run_start(source="test", format="test")
-    load_records(records, run=run, **kw)
-    import_run_finish(run=run)
-    run.refresh_from_db()
-    return run
 
 
 def counts(run):

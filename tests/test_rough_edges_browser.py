@@ -8,7 +8,7 @@ from django.core.cache import cache
 from graph.services import build_lock_key, graph_slice_build
 from researchers.models import Author
 from tests.factories import AuthorFactory, AuthorshipFactory, PaperFactory, VerifiedUserFactory, author_with_works
-from tests.test_browser_flows import log_in
+from tests.browser import log_in, wait_until
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -77,7 +77,7 @@ def crowd(db):
 
 def _open_explorer(page, live_server, author):
     page.goto(f"{live_server.url}/researchers/{author.slug}/graph/")
-    page.wait_for_function("document.getElementById('explorer').dataset.state === 'ready'")
+    wait_until(page, "document.getElementById('explorer').dataset.state === 'ready'")
 
 
 def test_a_typed_name_outside_the_graph_resolves_through_search(live_server, page, screenshot, crowd):
@@ -104,7 +104,7 @@ def test_an_ambiguous_name_offers_a_choice(live_server, page, screenshot, crowd)
     assert "Several researchers match" in page.locator("#path-result").inner_text()
     screenshot(page, "rough-explorer-path-choices")
     page.locator(f"[data-path-choices] button[data-slug='{crowd['li_two'].slug}']").click()
-    page.wait_for_function("document.getElementById('path-result').textContent.includes('Connected in')")
+    wait_until(page, "document.getElementById('path-result').textContent.includes('Connected in')")
     assert "Connected in 3 hops." in page.locator("#path-result").inner_text()
 
 
@@ -179,5 +179,5 @@ def test_a_typed_profile_slug_outside_the_graph_still_works(live_server, page, c
     _open_explorer(page, live_server, crowd["ada"])
     page.get_by_label("To researcher (a name, or a profile link)").fill(crowd["li_two"].slug)
     page.get_by_role("button", name="Find the shortest path").click()
-    page.wait_for_function("document.getElementById('path-result').textContent.includes('Connected in')")
+    wait_until(page, "document.getElementById('path-result').textContent.includes('Connected in')")
     assert "Connected in 3 hops." in page.locator("#path-result").inner_text()
