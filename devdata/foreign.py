@@ -79,6 +79,10 @@ def generate_foreign_corpus(out: str | Path, *, papers: int, seed: int = 1, comp
     lasts = [w.capitalize() for w in _made_up(rng, max(2000, n_people // 2), (2, 4), seen)]
     p_first = rng.integers(0, len(firsts), n_people)
     p_last = rng.integers(0, len(lasts), n_people)
+    # Random pairs of 2,000 given names and ~25k surnames: a few people share a name, as in life.
+    name_id = p_first * len(lasts) + p_last
+    _ids, inverse, counts = np.unique(name_id, return_inverse=True, return_counts=True)
+    homonym = counts[inverse] > 1
     word_p = _zipf(VOCABULARY)
     member_p = _zipf(COMMUNITY_SIZE)
     ts = np.sort(rng.integers(_T0, _T1, papers))
@@ -86,6 +90,7 @@ def generate_foreign_corpus(out: str | Path, *, papers: int, seed: int = 1, comp
     opener = gzip.open if out.name.endswith(".gz") else open
     st = CorpusStats()
     appear = np.zeros(n_people, np.int64)
+    bylines: list[tuple[int, ...]] = []  # for the hub's coauthor count
     dumps = json.JSONEncoder(separators=(",", ":")).encode
     with opener(out, "wb", compresslevel=compresslevel) as f_out, \
             gzip.open(truth_path, "wb", compresslevel=compresslevel) as f_truth:
@@ -99,6 +104,7 @@ def generate_foreign_corpus(out: str | Path, *, papers: int, seed: int = 1, comp
                 members = rng.choice(COMMUNITY_SIZE, size=k, replace=False, p=member_p)
                 pids = (comm * COMMUNITY_SIZE + members).tolist()
                 appear[pids] += 1
+                bylines.append(tuple(pids))
                 parsed = [[lasts[p_last[p]], firsts[p_first[p]], ""] for p in pids]
                 names = [f"{fn} {ln}" for ln, fn, _ in parsed]
                 title_words = [words[j] for j in rng.choice(VOCABULARY, TITLE_WORDS, p=word_p)]
@@ -135,13 +141,15 @@ def generate_foreign_corpus(out: str | Path, *, papers: int, seed: int = 1, comp
             f_persons.write("".join(
                 dumps({"pid": p, "keyname": lasts[p_last[p]], "forenames": firsts[p_first[p]], "suffix": "",
                        "community": p // COMMUNITY_SIZE, "field": "foreign", "papers": int(appear[p]),
-                       "homonym": False}) + "\n"
+                       "homonym": bool(homonym[p])}) + "\n"
                 for p in range(lo, min(n_people, lo + 50_000))
             ).encode())
     st.persons = n_people
     st.persons_with_papers = int((appear > 0).sum())
+    st.homonym_persons = int((homonym & (appear > 0)).sum())
     st.hub_pid = int(np.argmax(appear))
     st.hub_papers = int(appear[st.hub_pid])
+    st.hub_coauthors = len({p for pids in bylines if st.hub_pid in pids for p in pids} - {st.hub_pid})
     st.seconds = time.perf_counter() - t0
     st.paths = {"corpus": str(out), "truth": str(truth_path), "persons": str(persons_path)}
     return st

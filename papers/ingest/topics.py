@@ -303,7 +303,7 @@ attracted attract attracts affect affects affected identify identifies identifie
 break breaks broke cease ceases ceased clarify clarifies clarified connect connects connected exploit exploits
 exploited reduce reduces reduced favour favours favor favors extensive additional expensive major
 ensure ensures ensured describing allowing giving making taking using yielding involving including
-coexist coexists understood interesting surprising surprisingly natural naturally standard classic
+coexist coexists understood interesting surprising surprisingly natural naturally standard classic so-called
 """
 STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | frozenset(_ACADEMIC_BREAKS.split())
 
@@ -391,8 +391,17 @@ def word_class(word: str) -> int:
         cls = _BREAK
     else:
         lemmas = _lexicon()(word)
-        if not lemmas:
-            cls = _NOUN  # unknown to the lexicon: a technical term or a name
+        if not lemmas and "-" in word:
+            # A compound reads as its last part: "ground-based", "so-called" and
+            # "non-interacting" modify a noun, "spin-orbit" and "x-ray" are nouns.
+            last = word.rsplit("-", 1)[1]
+            cls = word_class(last) if len(last) > 1 else _NOUN
+            if cls == _BREAK or (cls == _NOUN and last.endswith(("ing", "ed")) and _lexicon()(last)):
+                cls = _MOD
+        elif not lemmas:
+            # Unknown to the lexicon: a technical term or a name, unless shaped like a participle
+            # ("superconducting", "linearized"), which modifies a noun.
+            cls = _MOD if word.endswith(("ing", "ed")) else _NOUN
         else:
             noun = next((lemmas[p] for p in _NOUN_POS if p in lemmas), None)
             if noun is not None:
