@@ -99,6 +99,19 @@ class ModeratorOnly:
         return is_moderator(request.user)
 
 
+class ModerationQueue(ModeratorOnly):
+    """A queue moderators work through with actions: rows are never added or deleted by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return is_moderator(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ClaimEvidenceInline(admin.TabularInline):
     model = ClaimEvidence
     extra = 0
@@ -110,7 +123,7 @@ class ClaimEvidenceInline(admin.TabularInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(ModeratorOnly, admin.ModelAdmin):
+class ClaimAdmin(ModerationQueue, admin.ModelAdmin):
     """The moderation queue: pending appeals and challenges first, then unreviewed owners."""
 
     list_display = ("id", "author", "user", "status", "level", "is_appeal", "created_at", "reviewed_at")
@@ -134,14 +147,6 @@ class ClaimAdmin(ModeratorOnly, admin.ModelAdmin):
         not_me = ClaimSlot.objects.filter(claim=obj, decision="not_me").count()
         return f"{mine} mine, {not_me} not me"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return is_moderator(request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description="Approve (L4; a challenger's approval transfers the record)")
     def approve(self, request, queryset):
@@ -163,7 +168,7 @@ class ClaimAdmin(ModeratorOnly, admin.ModelAdmin):
 
 
 @admin.register(Dispute)
-class DisputeAdmin(ModeratorOnly, admin.ModelAdmin):
+class DisputeAdmin(ModerationQueue, admin.ModelAdmin):
     list_display = ("id", "author", "opened_by", "status", "created_at", "resolved_at")
     list_filter = ("status",)
     search_fields = ("author__display_name", "author__slug", "opened_by__email")
@@ -173,14 +178,6 @@ class DisputeAdmin(ModeratorOnly, admin.ModelAdmin):
                        "resolved_at", "resolution_note", "created_at")
     actions = ["uphold", "transfer"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return is_moderator(request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description="Resolve: the current owner keeps the record")
     def uphold(self, request, queryset):
@@ -286,7 +283,7 @@ class InvitationAdmin(ModeratorOnly, admin.ModelAdmin):
 
 
 @admin.register(IdentityChangeRequest)
-class IdentityChangeRequestAdmin(ModeratorOnly, admin.ModelAdmin):
+class IdentityChangeRequestAdmin(ModerationQueue, admin.ModelAdmin):
     """Merges into records below L3 and splits onto existing records, waiting for a moderator."""
 
     list_display = ("created_at", "kind", "author", "other_author", "works", "requested_by", "status")
@@ -301,14 +298,6 @@ class IdentityChangeRequestAdmin(ModeratorOnly, admin.ModelAdmin):
     def works(self, obj):
         return len(obj.authorship_ids) if obj.kind == "split" else obj.other_author.works_count
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return is_moderator(request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description="Approve (apply the merge or split)")
     def approve(self, request, queryset):

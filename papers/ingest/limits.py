@@ -43,13 +43,16 @@ def human(n: int) -> str:
 
 
 class CountingReader(io.RawIOBase):
-    """Counts the bytes read through it, and refuses to read past `max_bytes` (when given)."""
+    """Counts the bytes read through it (telling `on_read`, for a progress bar), and refuses to read
+    past `max_bytes` (when given)."""
 
-    def __init__(self, raw, *, max_bytes: int | None = None, what: str = "source", setting: str = ""):
+    def __init__(self, raw, *, max_bytes: int | None = None, what: str = "source", setting: str = "",
+                 on_read=None):
         self._raw = raw
         self.bytes_read = 0
         self._max = max_bytes
         self._what, self._setting = what, setting
+        self._on_read = on_read
 
     def readable(self) -> bool:
         return True
@@ -61,6 +64,8 @@ class CountingReader(io.RawIOBase):
         self.bytes_read += n
         if self._max is not None and self.bytes_read > self._max:
             raise SourceError(f"{self._what} is larger than {human(self._max)} ({self._setting}); refused")
+        if self._on_read and n:
+            self._on_read(n)
         return n
 
     def close(self) -> None:

@@ -29,33 +29,6 @@ def is_url(source: str) -> bool:
     return source.lower().startswith(("http://", "https://"))
 
 
-class _CountingReader(io.RawIOBase):
-    """Counts bytes read from the underlying stream so a progress bar can follow a file."""
-
-    def __init__(self, raw, on_read: Callable[[int], None] | None):
-        self._raw = raw
-        self._on_read = on_read
-        self.bytes_read = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:
-        data = self._raw.read(len(buffer))
-        n = len(data)
-        buffer[:n] = data
-        self.bytes_read += n
-        if self._on_read and n:
-            self._on_read(n)
-        return n
-
-    def close(self) -> None:
-        try:
-            self._raw.close()
-        finally:
-            super().close()
-
-
 def source_size(source: str) -> int | None:
     """Bytes to read, when known up front (local files); None for URLs."""
     if is_url(source):
@@ -97,7 +70,7 @@ def open_source(source: str, *, on_read: Callable[[int], None] | None = None) ->
             raw = open(path, "rb")  # noqa: SIM115 - closed by the returned stream
         except OSError as exc:
             raise SourceUnreadable(f"{source}: cannot open: {exc.strerror or exc}") from exc
-    return io.BufferedReader(_CountingReader(raw, on_read), buffer_size=HEAD_BYTES)
+    return io.BufferedReader(CountingReader(raw, on_read=on_read), buffer_size=HEAD_BYTES)
 
 
 def read_head(stream: BinaryIO) -> bytes:
