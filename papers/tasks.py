@@ -83,3 +83,7 @@ def mark_interrupted_imports() -> int:
     from papers.services import import_runs_mark_interrupted
 
     return import_runs_mark_interrupted()
+
+
+# The embed queue's task lives with the discovery code; imported here so the worker registers it.
+from papers.discovery.tasks import embed_new_papers  # noqa: E402, F401

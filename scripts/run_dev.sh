@@ -13,7 +13,7 @@ else
     --schedule var/celerybeat-schedule &
   pids+=($!)
   # Similar papers fill in behind the running site: the worker embeds the demo in batches.
-  .venv/bin/celery -A config call discovery.tasks.embed_new_papers --queue embed > /dev/null || true
+  .venv/bin/celery -A config call papers.discovery.tasks.embed_new_papers --queue embed > /dev/null || true
 fi
 .venv/bin/python manage.py runserver "$host:$port" &
 pids+=($!)
