@@ -47,7 +47,8 @@ class SliceState:
     slug: str
     display_name: str
     status: str  # "ready" | "building" | "failed"
-    elements: dict | None
+    elements: dict | None  # None when read without them (with_elements=False) or none stored
+    summary: dict | None  # the elements' meta and sizes; None when no slice is stored
     built_at: dt.datetime | None
     stale: bool
     error: str
@@ -55,21 +56,16 @@ class SliceState:
     needs_build: bool
 
     def as_panel(self) -> dict:
-        """The profile panel's context. `summary` holds the totals and sizes; `elements` is None when
-        the state was read without them (the panel's script fetches them from the API)."""
-        summary = None
-        if self.elements:
-            if "nodes_count" in self.elements:
-                summary, elements = self.elements, None
-            else:
-                elements = self.elements
-                summary = {"meta": elements.get("meta") or {}, "nodes_count": len(elements.get("nodes") or []),
-                           "edges_count": len(elements.get("edges") or [])}
-        else:
-            elements = None
-        return {"status": self.status, "elements": elements, "summary": summary, "built_at": self.built_at,
-                "stale": self.stale, "error": self.error, "revision": self.revision,
+        """The profile panel's context; the panel's script fetches the elements from the API."""
+        return {"status": self.status, "elements": self.elements, "summary": self.summary,
+                "built_at": self.built_at, "stale": self.stale, "error": self.error, "revision": self.revision,
                 "author_id": self.author_id, "slug": self.slug}
+
+
+def _summary_of(elements: dict) -> dict:
+    """What ELEMENTS_SUMMARY_SQL reads in SQL, computed from elements already loaded."""
+    return {"meta": elements.get("meta") or {}, "nodes_count": len(elements.get("nodes") or []),
+            "edges_count": len(elements.get("edges") or [])}
 
 
 def slice_state(*, author_id: int | None = None, slug: str | None = None,
@@ -87,9 +83,13 @@ def slice_state(*, author_id: int | None = None, slug: str | None = None,
         if row is None:
             return None
         data = dict(zip([c.name for c in cur.description], row))
-    elements = data["elements"]
-    if isinstance(elements, str):
-        elements = json.loads(elements)
+    loaded = data["elements"]
+    if isinstance(loaded, str):
+        loaded = json.loads(loaded)
+    if with_elements:
+        elements, summary = loaded, (_summary_of(loaded) if loaded else None)
+    else:
+        elements, summary = None, loaded
     outdated = data["slice_id"] is not None and data["format_version"] != SLICE_FORMAT_VERSION
     stale = bool(data["stale"]) or outdated
     if data["slice_id"] is None:
@@ -105,7 +105,7 @@ def slice_state(*, author_id: int | None = None, slug: str | None = None,
         status, needs_build = "ready", False
     return SliceState(
         author_id=data["author_id"], slug=data["slug"], display_name=data["display_name"], status=status,
-        elements=elements, built_at=data["built_at"], stale=stale, error=data["error"] or "",
+        elements=elements, summary=summary, built_at=data["built_at"], stale=stale, error=data["error"] or "",
         revision=data["revision"] or 0, needs_build=needs_build,
     )
 
