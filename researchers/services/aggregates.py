@@ -7,11 +7,12 @@ from researchers.models import Author
 
 # The importer's own refresh (papers/ingest/load/) does the recount, so a record reads the
 # same whether its last change came from an import or from a claim: pending authorships and
-# deleted papers count for nobody; close collaborators share >= 2 papers of at most 50 authors.
+# deleted papers count for nobody; close collaborators share >= 2 papers of at most
+# COLLABORATION_AUTHOR_LIMIT authors.
 def _limits():
-    from papers.ingest.load import CLOSE_COLLAB_MAX_AUTHORS
+    from papers.models import COLLABORATION_AUTHOR_LIMIT
 
-    return {"max_authors": CLOSE_COLLAB_MAX_AUTHORS}
+    return {"max_authors": COLLABORATION_AUTHOR_LIMIT}
 
 
 # Only papers small enough to make close collaborators change anyone else's counts.
