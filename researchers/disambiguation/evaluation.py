@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from papers.ingest import keys
-from researchers.disambiguation.engine import Signature, split_forenames
+from researchers.disambiguation.engine import MAX_BYLINE, Signature, split_forenames
 
 
 def b3(predicted: dict, truth: dict) -> tuple[float, float, float]:
@@ -44,7 +44,8 @@ def corpus_signatures(path: str | Path) -> tuple[list[Signature], dict[str, int]
         for line in fh:
             rec = json.loads(line)
             parsed = rec["authors_parsed"]
-            byline = [keys.display_name(a[0], a[1]) for a in parsed]
+            # As the pipeline reads them (selectors.blocks_for_keys): bylines cut at MAX_BYLINE.
+            byline = [keys.display_name(a[0], a[1]) for a in parsed[:MAX_BYLINE]]
             persons = truth_rows[rec["id"]]
             cats = rec.get("categories") or ""
             year = int(rec["versions"][0]["created"].split()[3]) if rec.get("versions") else None
@@ -53,8 +54,11 @@ def corpus_signatures(path: str | Path) -> tuple[list[Signature], dict[str, int]
                     continue
                 first, middle = split_forenames(a[1])
                 sid = f"{rec['id']}:{pos}"
-                sigs.append(Signature(sid=sid, paper_id=rec["id"], position=pos, first=first, middle=middle,
-                                      last=a[0], suffix=a[2] if len(a) > 2 else "", byline=byline,
+                sigs.append(Signature(sid=sid, paper_id=rec["id"], position=min(pos, MAX_BYLINE), first=first, middle=middle,
+                                      last=a[0], suffix=a[2] if len(a) > 2 else "",
+                                      # The loader keeps a byline's affiliation (authors_parsed[3]), and
+                                      # the pipeline hands it to the model: so does the evaluation.
+                                      affiliation=a[3] if len(a) > 3 and a[3] else "", byline=byline,
                                       title=rec.get("title") or "", abstract=rec.get("abstract") or "",
                                       categories=cats, journal=rec.get("journal-ref") or "", year=year))
                 truth[sid] = persons[pos]

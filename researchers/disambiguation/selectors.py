@@ -12,11 +12,8 @@ from django.db import connection
 
 from papers.ingest import keys
 from researchers.disambiguation.counts import name_counts
-from researchers.disambiguation.engine import Signature, split_forenames
+from researchers.disambiguation.engine import MAX_BYLINE, Signature, split_forenames
 
-# Bylines of bigger papers (collaborations) are cut to this many coauthor names: S2AND compares
-# coauthor n-grams, and a 3,000-name byline adds cost, not evidence.
-MAX_BYLINE = 100
 # Name counts are rebuilt from the author table at most this often per process.
 COUNTS_TTL_SECONDS = 3600
 
