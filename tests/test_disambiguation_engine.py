@@ -20,7 +20,7 @@ def counts_for(sigs):
     return name_counts((s.first, s.last, 1) for s in sigs)
 
 
-def test_batched_block_distances_equal_s2ands_own_distance_matrices():
+def test_batched_block_distances_equal_s2ands_own_distance_matrices_in_any_chunking(monkeypatch):
     sigs = [sig(str(i), name, year=2015 + i % 5) for i, name in enumerate(["Wei", "Wei", "W.", "Wen", "Wei", "Wei"])]
     sigs.append(sig("6", "Wei", byline=["Wei Zhang", "Kaiming He", "Ross Girshick"], categories="cs.CV",
                     title="Object detection"))
@@ -29,9 +29,12 @@ def test_batched_block_distances_equal_s2ands_own_distance_matrices():
     blocks = {"a\x1eb": [s.sid for s in sigs[:4]], "b\x1eb": [s.sid for s in sigs[4:]]}
     ours = engine._block_distances(blocks, model, dataset)
     theirs = model.make_distance_matrices(blocks, dataset, disable_tqdm=True)
+    monkeypatch.setattr(engine, "PAIR_CHUNK", 2)
+    chunked = engine._block_distances(blocks, model, dataset)
     for key in blocks:
         assert len(ours[key]) == len(theirs[key])
         assert max(abs(a - b) for a, b in zip(ours[key], theirs[key])) < 1e-6
+        assert list(chunked[key]) == list(ours[key])
 
 
 def test_link_candidates_skip_incompatible_first_names_and_sample_big_clusters_evenly():

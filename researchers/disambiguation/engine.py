@@ -45,6 +45,9 @@ DEFAULT_EPS = 0.65
 MAX_SUBBLOCK = 500
 # Incremental linking is used when the new signatures are at most this share of the block.
 INCREMENTAL_SHARE = 0.5
+# Pairs featurized and scored at once: 200k pairs' feature rows are ~55 MB, so a batch holding a
+# huge block (a 50k-signature "y wang": 12.5M pairs) streams through in bounded memory.
+PAIR_CHUNK = 200_000
 # Bylines of bigger papers (collaborations) are cut to this many coauthor names: S2AND compares
 # coauthor n-grams, and a 3,000-name byline adds cost, not evidence.
 MAX_BYLINE = 100
@@ -422,27 +425,39 @@ def _pair_distances(pairs, model, dataset) -> dict[tuple[str, str], float]:
             open_pairs.append((a, b))
         else:
             out[(a, b)] = float(constraint)
-    if open_pairs:
-        probabilities = _pair_probabilities(open_pairs, model, dataset)
-        for pair in open_pairs:
+    for start in range(0, len(open_pairs), PAIR_CHUNK):
+        chunk = open_pairs[start:start + PAIR_CHUNK]
+        probabilities = _pair_probabilities(chunk, model, dataset)
+        for pair in chunk:
             out[pair] = 1.0 - probabilities[pair]
     return out
 
 
 def _block_distances(subblocks: dict[str, list[str]], model, dataset) -> dict:
-    """Condensed distance vectors (scipy's order) of every subblock, all pairs of the batch
-    featurized and scored in one pass (_pair_distances): S2AND's ``make_distance_matrices`` does
-    the same block by block, and on its Rust backend pays a dataset fingerprint per block."""
+    """Condensed distance vectors (scipy's order) of every subblock, the pairs of many small
+    subblocks featurized and scored together (_pair_distances), in groups of about PAIR_CHUNK
+    pairs so memory stays bounded. S2AND's ``make_distance_matrices`` gives the same numbers
+    block by block, and on its Rust backend pays a dataset fingerprint per block."""
     import numpy as np
 
-    pairs = [(members[i], members[j]) for members in subblocks.values()
-             for i in range(len(members)) for j in range(i + 1, len(members))]
-    distance = _pair_distances(pairs, model, dataset)
     out = {}
-    for key, members in subblocks.items():
-        n = len(members)
-        out[key] = np.fromiter((distance[(members[i], members[j])] for i in range(n) for j in range(i + 1, n)),
-                               dtype=np.float64, count=n * (n - 1) // 2)
+    group: list[str] = []
+    size = 0
+    keys = list(subblocks)
+    for n, key in enumerate(keys):
+        group.append(key)
+        size += len(subblocks[key]) * (len(subblocks[key]) - 1) // 2
+        if size < PAIR_CHUNK and n + 1 < len(keys):
+            continue
+        pairs = [(members[i], members[j]) for members in (subblocks[k] for k in group)
+                 for i in range(len(members)) for j in range(i + 1, len(members))]
+        distance = _pair_distances(pairs, model, dataset)
+        for k in group:
+            members = subblocks[k]
+            m = len(members)
+            out[k] = np.fromiter((distance[(members[i], members[j])] for i in range(m) for j in range(i + 1, m)),
+                                 dtype=np.float64, count=m * (m - 1) // 2)
+        group, size = [], 0
     return out
 
 
