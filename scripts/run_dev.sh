@@ -8,6 +8,12 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT INT TERM
 if [ "${CELERY_TASK_ALWAYS_EAGER:-0}" = "1" ]; then
   echo "Redis is not reachable: running Celery tasks eagerly inside the web process (no worker started)."
+  # No worker to cluster the demo's name blocks: they are worked through behind the running site.
+  # disown: its finishing must not end the script's `wait -n` below (the cleanup still stops it).
+  .venv/bin/python manage.py disambiguate_authors > var/disambiguate.log 2>&1 &
+  pids+=($!)
+  disown "$!"
+  echo "Author disambiguation of the pending name blocks runs in the background (var/disambiguate.log)."
 else
   .venv/bin/celery -A config worker -B -l info -Q default,ingest,graph,trust,identity,embed --concurrency 2 \
     --schedule var/celerybeat-schedule &

@@ -32,6 +32,16 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(f"  {key}: {len(codes)} examples, statuses {sorted(set(codes))}")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_name_counts():
+    """S2AND name counts are cached per process; each test's world has its own bylines."""
+    from researchers.disambiguation.selectors import name_counts_forget
+
+    name_counts_forget()
+    yield
+    name_counts_forget()
+
+
 @pytest.fixture(scope="session")
 def arxiv_samples() -> Path:
     """The real arXiv responses in ../shared/data/arxiv-samples, referenced in place."""

@@ -48,3 +48,16 @@ def test_load_demo_imports_the_real_samples_in_place_and_skips_error_responses(a
     second = load_demo("--papers", "0")
     assert "already loaded; nothing to do" in second
     assert Paper.objects.count() == papers
+
+
+def test_in_eager_mode_the_demo_leaves_its_name_blocks_pending_for_disambiguate_authors(tmp_path, settings):
+    from researchers.models import PendingIdentityBlock
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.ARXIV_SAMPLES_DIR = tmp_path / "absent"
+    said = load_demo("--papers", "60", "--out", str(tmp_path / "c.jsonl.gz"))
+    pending = PendingIdentityBlock.objects.count()
+    assert pending > 0
+    assert f"{pending} name blocks wait for disambiguation" in said
+    call_command("disambiguate_authors", stdout=io.StringIO())
+    assert not PendingIdentityBlock.objects.exists()

@@ -152,16 +152,28 @@ _COUNTS_LOCK = threading.Lock()
 
 def name_counts_current() -> dict:
     """S2AND name counts from every byline we hold (one GROUP BY), cached per process for
-    COUNTS_TTL_SECONDS: they move slowly, and only their scale matters much."""
+    COUNTS_TTL_SECONDS: they move slowly, and only their scale matters much. A table that grew
+    by more than a tenth since (the planner's row estimate, which every import refreshes) is
+    counted again at once: the first harvest into an empty database must not set them for an hour."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = 'papers_authorship'::regclass")
+        size = cur.fetchone()[0]
     with _COUNTS_LOCK:
-        if _COUNTS and time.monotonic() - _COUNTS["at"] < COUNTS_TTL_SECONDS:
+        if (_COUNTS and time.monotonic() - _COUNTS["at"] < COUNTS_TTL_SECONDS
+                and abs(size - _COUNTS["size"]) <= 0.1 * max(_COUNTS["size"], 1)):
             return _COUNTS["counts"]
     with connection.cursor() as cur:
         cur.execute("SELECT forenames, keyname, count(*) FROM papers_authorship GROUP BY forenames, keyname")
         counts = name_counts(cur.fetchall())
     with _COUNTS_LOCK:
-        _COUNTS.update(counts=counts, at=time.monotonic())
+        _COUNTS.update(counts=counts, at=time.monotonic(), size=size)
     return counts
+
+
+def name_counts_forget() -> None:
+    """Drop this process's cached name counts (tests: each builds its own world)."""
+    with _COUNTS_LOCK:
+        _COUNTS.clear()
 
 
 def pending_block_keys(*, limit: int | None = None) -> list[str]:

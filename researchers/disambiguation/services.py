@@ -18,7 +18,10 @@ Applying a block's clusters:
 from __future__ import annotations
 
 import logging
+import threading
 from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -53,11 +56,30 @@ def identity_blocks_queue_touched(cur) -> None:
     cur.execute(QUEUE_TOUCHED_SQL)
 
 
+_HELD = threading.local()
+
+
+@contextmanager
+def identity_dispatch_held() -> Iterator[None]:
+    """Within this block, imports leave the blocks they touched pending instead of sending them.
+    For a bulk load in eager mode (``make run`` with no Redis): the demo's 20k papers would
+    otherwise be clustered inline, minutes before the site comes up; ``disambiguate_authors``
+    then works through the pending blocks behind the running site."""
+    _HELD.depth = getattr(_HELD, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        _HELD.depth -= 1
+
+
 def identity_blocks_dispatch() -> int:
     """Send one task per BLOCKS_PER_TASK pending blocks not yet sent (after commit). Returns the
-    number of blocks sent. In eager mode the tasks run here, so the import returns disambiguated."""
+    number of blocks sent. In eager mode the tasks run here, so the import returns disambiguated
+    (unless identity_dispatch_held)."""
     from researchers.disambiguation.tasks import disambiguate_blocks as disambiguate_blocks_task
 
+    if getattr(_HELD, "depth", 0):
+        return 0
     with transaction.atomic():
         with connection.cursor() as cur:
             cur.execute(
