@@ -32,8 +32,9 @@ os.environ.setdefault("S2AND_SKIP_FASTTEXT", "1")
 os.environ.setdefault("S2AND_BACKEND", "rust")
 
 logger = logging.getLogger(__name__)
-# S2AND logs every stage at INFO; one line per block would drown the worker's log.
-logging.getLogger("s2and").setLevel(logging.WARNING)
+# S2AND logs every stage at INFO, and its Rust featurizer tunes its chunk size with WARNINGs:
+# one line per block would drown the worker's log. Its errors still show.
+logging.getLogger("s2and").setLevel(logging.ERROR)
 
 MODEL_NAME = "s2and-production-v1.21"
 # A pair of signatures S2AND puts closer than this is one person (the model's own eps, 0.65 in
