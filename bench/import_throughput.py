@@ -12,7 +12,9 @@ What it does:
 2. creates a fresh database (``--db-name``, default bzpeer_bench_import) and migrates it;
 3. times ``manage.py import_arxiv CORPUS`` in a subprocess: wall time, peak RSS of the process
    (exact, from wait4), its CPU time against the whole machine's (/proc/stat; on a machine with
-   nothing else running, the rest is Postgres), and the row counts it produced;
+   nothing else running, the rest is Postgres), and the row counts it produced. The identity
+   tasks the import sends go to an in-memory broker, as to a worker of the "identity" queue;
+   ``--identity`` then times that work to completion (``manage.py disambiguate_authors``);
 4. in the same run and database, after a CHECKPOINT, times a raw ``COPY`` of the same papers
    (streamed from the same file, JSON-decoded, one row per paper: id, title, abstract, authors,
    categories, ...) into a bare UNLOGGED table, with psycopg's ``copy.write_row``;
@@ -139,7 +141,11 @@ def run_shape(shape: str, args) -> dict | None:
     cmd = [PYTHON, "manage.py", "import_arxiv", str(corpus)]
     if args.batch_size:
         cmd += ["--batch-size", str(args.batch_size)]
-    imp = run_measured(cmd, env=manage_env(db_url, CELERY_TASK_ALWAYS_EAGER="1"))
+    # The import queues the identity blocks it touched and sends one task per chunk of them to the
+    # "identity" queue, which its own worker runs. Eager, that S2AND clustering ran inside the
+    # timed import (at 100k papers, tens of minutes: it is not import work). The tasks go to an
+    # in-memory broker here, and --identity times the same work to completion on its own.
+    imp = run_measured(cmd, env=manage_env(db_url, CELERY_TASK_ALWAYS_EAGER="0", CELERY_BROKER_URL="memory://"))
     if imp.returncode != 0:
         print(imp.stdout[-2000:], imp.stderr[-5000:], sep="\n")
         print(f"[{shape}] import_arxiv failed (exit {imp.returncode}) after {imp.seconds:.1f} s")
@@ -148,6 +154,12 @@ def run_shape(shape: str, args) -> dict | None:
         return None
     summary = next((ln for ln in imp.stdout.splitlines() if ln.startswith("imported:")), imp.stdout.strip()[-300:])
     counts = table_counts(db_url)
+    identity = None
+    if args.identity:
+        identity = run_measured([PYTHON, "manage.py", "disambiguate_authors"], env=manage_env(db_url))
+        if identity.returncode != 0:
+            print(identity.stderr[-3000:])
+            identity = None
 
     copy_rows = copy_s = None
     if not args.skip_copy:
@@ -188,6 +200,11 @@ def run_shape(shape: str, args) -> dict | None:
           f"{imp.machine_busy_seconds / (imp.cores * imp.seconds):.0%} of {imp.cores} cores busy")
     print(f"  {summary}")
     print("  rows: " + ", ".join(f"{k}={v}" for k, v in counts.items()))
+    if identity is not None:
+        result.update(identity_seconds=round(identity.seconds, 1), identity_peak_rss_mb=round(identity.max_rss_mb))
+        print(f"  identity queue (disambiguate_authors, the blocks the import queued): {identity.seconds:.1f} s, "
+              f"peak RSS {identity.max_rss_mb:.0f} MB; import + identity "
+              f"{args.papers / (imp.seconds + identity.seconds):,.0f} papers/s")
     if copy_s:
         copy_rate = copy_rows / copy_s
         ratio = imp_rate / copy_rate
@@ -210,6 +227,8 @@ def main(argv=None) -> int:
     ap.add_argument("--db-name", default="bzpeer_bench_import")
     ap.add_argument("--keep-db", action="store_true", help="keep the benchmark database afterwards")
     ap.add_argument("--skip-copy", action="store_true", help="do not run the raw COPY baseline")
+    ap.add_argument("--identity", action="store_true",
+                    help="also time the identity queue's work the import queued (manage.py disambiguate_authors)")
     ap.add_argument("--floor", action="store_true",
                     help="also measure the floor under any loader (bench/import_floor.py); needs the COPY baseline")
     ap.add_argument("--json", dest="json_out", default=None, help="also write the figures to this JSON file")

@@ -21,6 +21,7 @@ import re
 from array import array
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from itertools import repeat
 
 import numpy as np
 from django.utils.text import slugify
@@ -255,6 +256,7 @@ def canonical_category(code: str) -> str:
     return CATEGORY_ALIASES.get(code, code)
 
 
+@lru_cache(maxsize=4096)
 def category_name(code: str) -> str:
     """The human name of an arXiv category: cs.LG → "Machine Learning"."""
     if code in CATEGORY_NAMES:
@@ -263,6 +265,7 @@ def category_name(code: str) -> str:
     return f"{_ARCHIVE_NAMES.get(archive, archive)} ({code})"
 
 
+@lru_cache(maxsize=4096)
 def category_slug(code: str) -> str:
     """cs.LG → "cs-lg", hep-th → "hep-th": stable, and distinct from phrase slugs."""
     return slugify(code.replace(".", "-"))
@@ -469,6 +472,10 @@ def candidate_phrases(text: str, max_words: int = MAX_PHRASE_WORDS) -> list[str]
                 append(head)
             elif head in BAD_HEADS:
                 continue
+            if span == 2:  # long runs: the bigram only
+                if j:
+                    append(f"{words[j - 1]} {head}")
+                continue
             for i in range(max(0, j - span + 1), j):
                 append(" ".join(words[i:j + 1]))
         words = []
@@ -554,18 +561,18 @@ class PhraseExtractor:
         """
         if not docs:
             return None
-        vocab: dict[str, int] = {}
-        setdefault = vocab.setdefault
-        ids = array("i")
-        append = ids.append
+        occurrences: list[str] = []
         indptr = [0]
         for doc in docs:
-            for phrase in _doc_candidates(doc):
-                append(setdefault(phrase, len(vocab)))
-            indptr.append(len(ids))
-        if not vocab:
+            occurrences += _doc_candidates(doc)
+            indptr.append(len(occurrences))
+        if not occurrences:
             return None
-        return list(vocab), ids, indptr
+        # Ids in order of first occurrence, assigned by C loops (dict.fromkeys, map) rather than
+        # a setdefault call per occurrence.
+        terms = list(dict.fromkeys(occurrences))
+        vocab = dict(zip(terms, range(len(terms))))
+        return terms, array("i", map(vocab.__getitem__, occurrences)), indptr
 
     def select(self, n_docs: int, counted) -> list[list[tuple[str, float]]]:
         """The top phrases of each document from ``count``'s output, given what is ``known`` now."""
@@ -583,15 +590,19 @@ class PhraseExtractor:
         # A phrase in over a fifth of a big window is background vocabulary for that window.
         max_df = n_docs if n_docs < 200 else max(self.min_df, int(0.2 * n_docs))
         eligible = (df >= self.min_df) & (df <= max_df)
+        term_at = terms.__getitem__
         if self.known:
-            known = self.known
+            # map() over bound built-ins iterates in C: a window of made-up or foreign words holds
+            # ~150k rare phrases, and a generator expression over them cost a third of select().
             rare = np.flatnonzero(df < self.min_df)
-            eligible[rare[np.fromiter((terms[i] in known for i in rare.tolist()), dtype=bool, count=len(rare))]] = True
+            known_rare = np.fromiter(map(self.known.__contains__, map(term_at, rare.tolist())), dtype=bool,
+                                     count=len(rare))
+            eligible[rare[known_rare]] = True
         chosen_terms = np.flatnonzero(eligible)
         if not len(chosen_terms):
             return results
-        n_words = np.fromiter((terms[i].count(" ") + 1 for i in chosen_terms.tolist()), dtype=np.int64,
-                              count=len(chosen_terms))
+        n_words = np.fromiter(map(str.count, map(term_at, chosen_terms.tolist()), repeat(" ")), dtype=np.int64,
+                              count=len(chosen_terms)) + 1
         # Smoothed IDF; with a tiny window it is nearly flat and the length boost decides.
         weight = np.zeros(n_terms)
         weight[chosen_terms] = (np.log((1 + n_docs) / (1 + df[chosen_terms])) + 1.0) * _LENGTH_BOOST[
@@ -607,6 +618,7 @@ class PhraseExtractor:
         bounds = np.searchsorted(pair_doc, np.arange(n_docs + 1))
         for row in np.flatnonzero(np.diff(bounds)).tolist():
             chosen: list[tuple[str, float]] = []
+            chosen_padded: list[str] = []
             slugs: set[str] = set()
             for k in range(bounds[row], bounds[row + 1]):
                 value = float(score[k])
@@ -614,13 +626,14 @@ class PhraseExtractor:
                     break
                 term = terms[pair_term[k]]
                 padded = f" {term} "
-                if any(padded in f" {c} " or f" {c} " in padded for c, _ in chosen):
+                if any(padded in c or c in padded for c in chosen_padded):
                     continue  # "architecture search" inside "neural architecture search"
                 slug = phrase_slug(term)
                 if not slug or slug in slugs:
                     continue  # "wave signal" after "wave signals": one topic
                 slugs.add(slug)
                 chosen.append((term, round(value, 4)))
+                chosen_padded.append(padded)
                 if len(chosen) >= self.top_k:
                     break
             results[row] = chosen

@@ -74,12 +74,13 @@ CREATE TEMP TABLE IF NOT EXISTS stg_ptopic (paper_id bigint, slug text, kind tex
 CREATE TEMP TABLE IF NOT EXISTS stg_touched (author_id bigint);
 CREATE TEMP TABLE IF NOT EXISTS stg_changed (author_id bigint);
 CREATE TEMP TABLE IF NOT EXISTS stg_tdelta (topic_id bigint, n int);
+CREATE TEMP TABLE IF NOT EXISTS stg_newtopic (topic_id bigint);
 CREATE TEMP TABLE IF NOT EXISTS stg_t (author_id bigint PRIMARY KEY, changed bool NOT NULL DEFAULT false);
 CREATE TEMP TABLE IF NOT EXISTS stg_works (author_id bigint, works int, fy int, ly int, aff text);
 CREATE TEMP TABLE IF NOT EXISTS stg_close (author_id bigint, n int);
 CREATE TEMP TABLE IF NOT EXISTS stg_counted (author_id bigint, n int);
 """
-_STAGING_TABLES = "stg_paper, stg_byline, stg_ptopic, stg_touched, stg_changed, stg_tdelta, stg_t"
+_STAGING_TABLES = "stg_paper, stg_byline, stg_ptopic, stg_touched, stg_changed, stg_tdelta, stg_newtopic, stg_t"
 
 _PAPER_COLS = (
     "arxiv_id, version, versions, title, abstract, categories, primary_category, submitted, updated, year, doi, "
@@ -579,13 +580,23 @@ class BatchLoader:
                     slug = phrase_slug(phrase)
                     if slug:
                         copy.write_row((pid, slug, TopicKind.PHRASE, phrase[:200], None, weight))
+        # A new topic is written with its count: updating it by its delta in the same transaction
+        # would write every new row twice, and papers_count is indexed, so the second version
+        # goes into every index of the table (no HOT update). A topic a concurrent import
+        # created first is not ours (ON CONFLICT) and takes the delta like any other.
         cur.execute(
             """
-            INSERT INTO papers_topic (kind, name, slug, code, description, papers_count)
-            SELECT DISTINCT ON (slug) kind, name, slug, code, '', 0 FROM stg_ptopic s
-            WHERE NOT EXISTS (SELECT 1 FROM papers_topic t WHERE t.slug = s.slug)
-            ORDER BY slug
-            ON CONFLICT DO NOTHING
+            WITH new AS (
+                INSERT INTO papers_topic (kind, name, slug, code, description, papers_count)
+                SELECT DISTINCT ON (s.slug) s.kind, s.name, s.slug, s.code, '', c.n FROM stg_ptopic s
+                JOIN (SELECT slug, count(DISTINCT paper_id)::int AS n FROM stg_ptopic GROUP BY slug) c
+                  ON c.slug = s.slug
+                WHERE NOT EXISTS (SELECT 1 FROM papers_topic t WHERE t.slug = s.slug)
+                ORDER BY s.slug
+                ON CONFLICT DO NOTHING
+                RETURNING id
+            )
+            INSERT INTO stg_newtopic SELECT id FROM new
             """
         )
         if updated_ids:
@@ -606,6 +617,7 @@ class BatchLoader:
                 RETURNING topic_id
             )
             INSERT INTO stg_tdelta SELECT topic_id, 1 FROM ins
+            WHERE NOT EXISTS (SELECT 1 FROM stg_newtopic n WHERE n.topic_id = ins.topic_id)
             """
         )
 
