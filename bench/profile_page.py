@@ -1,6 +1,6 @@
 """Benchmark: server-side render time of profile pages, small to 5,000 papers.
 
-Creates (or reuses) the database `bzpeer_bench_profile` on the server in DATABASE_URL, fills it
+Creates (or reuses) the database `bzpeer_bench_profile` (or `--database NAME`) on the server in DATABASE_URL, fills it
 set-based with three records (`small`: 5 papers, `median`: 60, `prolific`: `--papers`, default
 5000; 8 authors a paper drawn from 150 coauthors, 2% of papers with 500 authors), then renders
 /researchers/<slug>/ in-process (Django test client, full middleware and templates) `--runs` times
@@ -76,18 +76,19 @@ def main():
     parser.add_argument("--papers", type=int, default=5000)
     parser.add_argument("--fresh", action="store_true", help="drop and rebuild the benchmark database")
     parser.add_argument("--runs", type=int, default=40)
+    parser.add_argument("--database", default=DB_NAME, help=f"database name on the DATABASE_URL server (default {DB_NAME})")
     args = parser.parse_args()
 
     import psycopg
 
-    url = database_url(DB_NAME)
+    url = database_url(args.database)
     try:
         psycopg.connect(url).close()
         exists = True
     except psycopg.OperationalError:
         exists = False
     if args.fresh or not exists:
-        fresh_database(DB_NAME)
+        fresh_database(args.database)
         print(f"migrate: {migrate(url):.1f}s")
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
