@@ -12,9 +12,10 @@ import json
 from dataclasses import dataclass
 
 from django.db import connection
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from .models import SLICE_FORMAT_VERSION
+from .models import SLICE_FORMAT_VERSION, GraphSlice
 
 # A failed build is retried on its own after this long; before that the panel offers a retry button.
 FAILED_AUTO_RETRY_AFTER = dt.timedelta(minutes=10)
@@ -108,6 +109,12 @@ def slice_state(*, author_id: int | None = None, slug: str | None = None,
         elements=elements, summary=summary, built_at=data["built_at"], stale=stale, error=data["error"] or "",
         revision=data["revision"] or 0, needs_build=needs_build,
     )
+
+
+def slice_version_expression():
+    """When the record's slice row was last written (built, failed, retried), as an annotation on an
+    Author query: the profile page cache (researchers/page_cache.py) keys on it."""
+    return Subquery(GraphSlice.objects.filter(author_id=OuterRef("pk")).values("updated_at")[:1])
 
 
 NODE_TYPES = ("person", "paper", "topic", "institution")
