@@ -12,7 +12,6 @@ import json
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from .models import SLICE_FORMAT_VERSION, GraphSlice
@@ -111,10 +110,10 @@ def slice_state(*, author_id: int | None = None, slug: str | None = None,
     )
 
 
-def slice_version_expression():
-    """When the record's slice row was last written (built, failed, retried), as an annotation on an
-    Author query: the profile page cache (researchers/page_cache.py) keys on it."""
-    return Subquery(GraphSlice.objects.filter(author_id=OuterRef("pk")).values("updated_at")[:1])
+def slice_version_sql(author_alias: str) -> str:
+    """SQL for when the record's slice row was last written (built, failed, retried), as a column of
+    a query on researchers_author: the profile page cache (researchers/page_cache.py) keys on it."""
+    return f"(SELECT updated_at FROM {GraphSlice._meta.db_table} WHERE author_id = {author_alias}.id)"
 
 
 NODE_TYPES = ("person", "paper", "topic", "institution")

@@ -4,10 +4,11 @@ A profile page costs ~40 ms of CPU to render (bylines, trust, graph panel, sideb
 views are anonymous, identical for every visitor. So the page an anonymous visitor gets is kept
 whole in the cache (Redis through config.cache.FailSoftRedisCache: an outage only means renders).
 
-The key is the record's state as the view reads it anyway, in the one query a hit costs: every
+The key is the record's state, read in the one query a hit costs (VERSION_SQL): a digest of every
 column of the author row (counts, followers, claim state and owner, verification level, the
-watermark `data_changed_at`, the stored summary, `updated_at`) and of its citation figures, plus
-when its trust score and its graph slice rows were last written (annotations on that same query).
+watermark `data_changed_at`, the stored summary, `updated_at`) and of its citation figures, and
+when its trust score and its graph slice rows were last written. Postgres digests the rows, so a
+hit neither builds a model nor decodes the stored summary.
 The services that change what a profile shows write one of those: a follow moves
 `followers_count`, a claim `claim_state`/`owner`/`verification_level`, new or moved works (imports,
 merges, splits, disambiguation) bump the watermark, a graph build or failure writes the slice
@@ -31,18 +32,24 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import secrets
+import threading
+import time
 import zlib
+from collections import OrderedDict
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
+from django.db import connection
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
+
+from papers.models import AuthorImpact
 
 from .models import Author
 
@@ -52,6 +59,48 @@ ENTRY_FORMAT = 1
 # uncached, so made-up parameters cannot fill the cache with copies of one page.
 QUERY_PARAMETERS = frozenset({"sort", "year", "topic", "page"})
 MAX_QUERY_STRING = 200
+# Each process also keeps its most recent copies, decompressed: a hit on a popular page then
+# skips the Redis round trip and the inflate. Safe for the same reason as the shared copies:
+# a change makes a new key, so a local copy is only ever one the shared cache could still serve,
+# and it is dropped at the same TTL. At most this many pages (~30-200 KB each) per process.
+LOCAL_COPIES = 32
+_local: OrderedDict[str, tuple[float, dict]] = OrderedDict()
+_local_lock = threading.Lock()
+
+# md5 of a whole row's text: any column that changes, changes it (NULL when there is no row).
+VERSION_SQL = """
+SELECT a.id, a.merged_into_id, a.profile_summary_at, md5(a::text), md5(i::text), {trust}, {graph}
+FROM {author} a LEFT JOIN {impact} i ON i.author_id = a.id
+WHERE a.slug = %s
+"""
+
+
+@dataclass(frozen=True)
+class PageVersion:
+    author_id: int
+    merged: bool
+    summary_at: object  # the stored summary's time: a render that refreshes it changes the version
+    state: tuple
+
+
+@functools.cache
+def _version_sql() -> str:
+    # Downstream apps' tables, asked of their selectors at call time (the arrows stay one-way).
+    from graph.selectors import slice_version_sql
+    from trust.selectors import trust_version_sql
+
+    return VERSION_SQL.format(author=Author._meta.db_table, impact=AuthorImpact._meta.db_table,
+                              trust=trust_version_sql("a"), graph=slice_version_sql("a"))
+
+
+def page_version(*, slug: str) -> PageVersion | None:
+    """The record's state at /researchers/<slug>/ in one query; None when there is no such record."""
+    with connection.cursor() as cur:
+        cur.execute(_version_sql(), [slug])
+        row = cur.fetchone()
+    if row is None:
+        return None
+    return PageVersion(author_id=row[0], merged=row[1] is not None, summary_at=row[2], state=tuple(row[3:]))
 
 
 def page_cache_seconds() -> int:
@@ -81,30 +130,18 @@ def _static_manifest() -> str:
     return str(getattr(staticfiles_storage, "manifest_hash", ""))
 
 
-def _columns(row) -> dict | None:
-    return None if row is None else {f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields}
-
-
-def _record_state(author: Author) -> list:
-    """Every column of the record and its citation figures, and when its trust and graph rows changed."""
-    # select_related("impact") (author_for_profile): no query; a record without figures has no row.
-    impact = author.impact if hasattr(author, "impact") else None
-    return [_columns(author), _columns(impact), getattr(author, "page_trust_version", None),
-            getattr(author, "page_graph_version", None)]
-
-
-def page_key(*, request, author: Author) -> str:
+def page_key(*, request, version: PageVersion) -> str:
     """The cache key of this page as this request would render it for an anonymous visitor."""
-    state = [
-        ENTRY_FORMAT, _record_state(author), request.scheme, request.get_host(), request.path,
+    state = (
+        ENTRY_FORMAT, version.state, request.scheme, request.get_host(), request.path,
         request.META.get("QUERY_STRING", ""), get_language(), timezone.now().date(), _static_manifest(),
-    ]
-    digest = hashlib.blake2b(json.dumps(state, sort_keys=True, default=str).encode(), digest_size=20).hexdigest()
-    return f"profile-page:{author.pk}:{digest}"
+    )
+    digest = hashlib.blake2b(repr(state).encode(), digest_size=20).hexdigest()
+    return f"profile-page:{version.author_id}:{digest}"
 
 
 def _response(request, entry: dict) -> HttpResponse:
-    html = zlib.decompress(entry["html"])
+    html = entry["html"]
     # One masked token for the whole page, a new one per response (as a render gets).
     html = html.replace(entry["csrf"], get_token(request).encode())
     if entry.get("nonce"):
@@ -112,15 +149,43 @@ def _response(request, entry: dict) -> HttpResponse:
     return HttpResponse(html, content_type=entry["content_type"])
 
 
-def cached_page(*, request, author: Author) -> HttpResponse | None:
+def _local_get(key: str) -> dict | None:
+    with _local_lock:
+        found = _local.get(key)
+        if found is None:
+            return None
+        if found[0] < time.monotonic():
+            del _local[key]
+            return None
+        _local.move_to_end(key)
+        return found[1]
+
+
+def _local_set(key: str, entry: dict) -> None:
+    with _local_lock:
+        _local[key] = (time.monotonic() + page_cache_seconds(), entry)
+        _local.move_to_end(key)
+        while len(_local) > LOCAL_COPIES:
+            _local.popitem(last=False)
+
+
+def cached_page(*, request, version: PageVersion) -> HttpResponse | None:
     """The stored anonymous page for this request, with this response's own secrets; None on a miss."""
-    entry = cache.get(page_key(request=request, author=author))
-    if not isinstance(entry, dict) or entry.get("format") != ENTRY_FORMAT:
-        return None
+    if version.merged:
+        return None  # the view redirects
+    key = page_key(request=request, version=version)
+    entry = _local_get(key)
+    if entry is None:
+        stored = cache.get(key)
+        if not isinstance(stored, dict) or stored.get("format") != ENTRY_FORMAT:
+            return None
+        entry = {**stored, "html": zlib.decompress(stored["html"])}
+        _local_set(key, entry)
     return _response(request, entry)
 
 
-def render_and_store(request, template_name: str, context: dict, *, author: Author) -> HttpResponse:
+def render_and_store(request, template_name: str, context: dict, *, version: PageVersion,
+                     author: Author) -> HttpResponse:
     """Render the anonymous page with placeholders for its secrets, store it, answer with real ones."""
     csrf_placeholder = f"csrf-placeholder-{secrets.token_hex(16)}"
     html = render_to_string(template_name, {**context, "csrf_token": csrf_placeholder}, request)
@@ -131,12 +196,17 @@ def render_and_store(request, template_name: str, context: dict, *, author: Auth
         html = html.replace(nonce, nonce_placeholder)
     entry = {
         "format": ENTRY_FORMAT,
-        "html": zlib.compress(html.encode(), 1),
+        "html": html.encode(),
         "csrf": csrf_placeholder.encode(),
         "nonce": nonce_placeholder.encode(),
         "content_type": f"text/html; charset={settings.DEFAULT_CHARSET}",
     }
-    # Keyed after the render: the first view after a change stores the record's summary
-    # (researchers/services/profile_summary.py), and the next request reads the row as it is now.
-    cache.set(page_key(request=request, author=author), entry, page_cache_seconds())
+    if author.profile_summary_at != version.summary_at:
+        # This render stored the record's summary (researchers/services/profile_summary.py), which
+        # changed the row: key the copy on the row as the next request will read it (one query).
+        version = page_version(slug=author.slug)
+    if version is not None and version.author_id == author.pk:
+        key = page_key(request=request, version=version)
+        cache.set(key, {**entry, "html": zlib.compress(entry["html"], 1)}, page_cache_seconds())
+        _local_set(key, entry)
     return _response(request, entry)

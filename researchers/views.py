@@ -35,25 +35,21 @@ class WorksFilterForm(forms.Form):
 def profile(request, slug):
     # The graph and trust apps sit downstream of researchers: ask their selectors from the
     # view layer, never at import time, so the app dependency arrows stay one-way.
-    from graph.selectors import slice_version_expression
     from graph.services import graph_panel_for_profile
-    from trust.selectors import trust_for_profile, trust_version_expression
+    from trust.selectors import trust_for_profile
 
+    # Anonymous visitors share one rendering per state of the record (researchers/page_cache.py):
+    # query: the record's version, which is all a stored copy costs.
+    version = page_cache.page_version(slug=slug) if page_cache.request_is_cacheable(request) else None
+    if version is not None and (cached := page_cache.cached_page(request=request, version=version)) is not None:
+        return cached
     try:
-        # query: the record, its owner, merge target and citation figures, and when its trust
-        # score and graph slice rows were last written (the anonymous page cache's key)
-        author = selectors.author_for_profile(
-            slug=slug, page_trust_version=trust_version_expression(), page_graph_version=slice_version_expression()
-        )
+        author = selectors.author_for_profile(slug=slug)  # query: the record and its owner
     except Author.DoesNotExist:
         raise Http404("No researcher with this address.")
     if author.merged_into_id:
         # Merges can be reverted by a moderator, so the redirect is temporary.
         return redirect(author.merged_into)
-    # Anonymous visitors share one rendering per state of the record (researchers/page_cache.py).
-    anonymous_copy = page_cache.request_is_cacheable(request)
-    if anonymous_copy and (cached := page_cache.cached_page(request=request, author=author)) is not None:
-        return cached
 
     form = WorksFilterForm(request.GET)
     params = form.values()
@@ -82,6 +78,7 @@ def profile(request, slug):
         "impact": author_impact_of(author),  # no query: joined by author_for_profile
         "citation_chart": citations_chart(author),  # no query: the maintained AuthorImpact row
     }
-    if anonymous_copy:
-        return page_cache.render_and_store(request, "researchers/profile.html", context, author=author)
+    if version is not None:
+        return page_cache.render_and_store(request, "researchers/profile.html", context, version=version,
+                                           author=author)
     return render(request, "researchers/profile.html", context)

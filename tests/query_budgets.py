@@ -1,8 +1,7 @@
 """Pinned SQL query budgets shared by several test files (zulip/healthchecks style).
 
 Profile page, anonymous visitor of an unclaimed record (researchers/views.py), one query each:
-  1. the author record, its owner, merge target and citation figures, and when its trust score and
-     graph slice rows were last written (researchers.selectors.author_for_profile)
+  1. the author record, its owner and merge target (researchers.selectors.author_for_profile)
   2. the ids of the page of works, with the filtered total as a window count
   3. those 25 papers' list columns (primary-key lookups)
   4. the bylines of those 25 papers (first names + the researcher)
@@ -18,8 +17,9 @@ state plus, on a claimed record, the claim's evidence, as columns of one SELECT)
 scored. An anonymous visitor of a claimed record adds that evidence query alone: 9
 (tests/test_claims.py pins both).
 Those are the budgets of a render. An anonymous visitor is usually served the stored copy
-(researchers/page_cache.py): PROFILE_CACHED_QUERIES, the author query alone, whose columns and
-annotations are the copy's key (tests/test_profile_page_cache.py).
+(researchers/page_cache.py): PROFILE_CACHED_QUERIES, the record's version (digests of its row and
+citation figures, when its trust and graph rows were written), which keys the copy. A miss
+renders after that query: PROFILE_QUERIES + 1 (tests/test_profile_page_cache.py).
 """
 
 PROFILE_QUERIES = 7

@@ -12,7 +12,7 @@ import dataclasses
 import datetime as dt
 import math
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -142,12 +142,12 @@ def sparkline(history: list[dict]) -> dict:
     }
 
 
-def trust_version_expression():
-    """When the record's score row was last written, as an annotation on an Author query.
+def trust_version_sql(author_alias: str) -> str:
+    """SQL for when the record's score row was last written, as a column of a query on researchers_author.
 
-    The recompute rewrites a row only when a shown value or today's snapshot moved, so this
-    changes exactly when the profile's trust panel would (researchers/page_cache.py keys on it)."""
-    return Subquery(TrustScore.objects.filter(author_id=OuterRef("pk")).values("computed_at")[:1])
+    The recompute rewrites a row only when a shown value or today's snapshot moved, so this changes
+    exactly when the profile's trust panel would (researchers/page_cache.py keys on it)."""
+    return f"(SELECT computed_at FROM {TrustScore._meta.db_table} WHERE author_id = {author_alias}.id)"
 
 
 def trust_for_profile(*, author):
