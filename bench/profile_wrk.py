@@ -163,9 +163,12 @@ def main():
             if label == "hello world":
                 continue
             errors = page["non2xx"] + page["socket_errors"]
+            ratio = f"ratio {label}/hello: 1/{hello['rps'] / page['rps']:.1f}, {errors} errors"
+            if label.endswith("uncached"):
+                print(f"{ratio} (every request rendered: for comparison; wrk times out requests after 2 s)")
+                continue
             verdict = "PASS" if hello["rps"] / page["rps"] <= 10 and errors == 0 else "FAIL"
-            print(f"ratio {label}/hello: 1/{hello['rps'] / page['rps']:.1f}, {errors} errors (target ≥ 1/10, 0 errors): "
-                  f"{verdict}")
+            print(f"{ratio} (target ≥ 1/10, 0 errors): {verdict}")
         print(f"load average at end: {_load()}")
     finally:
         server.terminate()
