@@ -17,7 +17,9 @@ go stale because a bump was lost while Redis was away. Besides the record, the k
 the page takes from the request (scheme, host, path, query string, language), the day (the trust
 sparkline's window) and the static files' manifest (hashed asset names). What the key cannot
 see, a coauthor renamed on another record's bylines or a relative "built 3 minutes ago", is at
-most PROFILE_PAGE_CACHE_SECONDS old.
+most PROFILE_PAGE_CACHE_SECONDS old. A slice made stale by a coauthor's change is still queued
+for a rebuild: the page's script asks the graph API for it, which requests the build, and the
+build writes the slice row.
 
 Per-visitor secrets are never stored. The CSRF token is rendered as a random placeholder and
 each response gets its own masked token (`get_token`: masked per response, as BREACH requires);
