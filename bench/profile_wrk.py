@@ -14,7 +14,9 @@ so the first profile request is a true cold start: it is timed alone and reporte
 empty cache, and the worker's first profile view), then 10 sequential renders with a parameter
 the page cache never stores ("render"), then the page under wrk after 10 s of unmeasured load,
 which fills the cache (researchers/page_cache.py) like any visitor. `--uncached` also runs wrk on
-the never-stored variant: the render's own throughput in the same run. Load comes from the same
+the never-stored variant: the render's own throughput in the same run. `--gzip` adds hello world
+and each page with `Accept-Encoding: gzip`, as browsers send (wrk sends none): each page response
+is then compressed by GZipMiddleware, its CSRF token masked per response. Load comes from the same
 machine, so the figures are a ratio, not capacity.
 """
 
@@ -97,8 +99,9 @@ def _ms(value: str, unit: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
 
 
-def wrk(url: str, *, connections: int, duration: int, threads: int) -> dict:
-    out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", url],
+def wrk(url: str, *, connections: int, duration: int, threads: int, gzip: bool = False) -> dict:
+    headers = ["-H", "Accept-Encoding: gzip"] if gzip else []
+    out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", *headers, url],
                          capture_output=True, text=True, check=True).stdout
     pct = {p: _ms(v, u) for p, v, u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s|m)\s*$", out, re.M)}
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
@@ -114,6 +117,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--slug", action="append", help="a record to measure (repeatable)")
     parser.add_argument("--uncached", action="store_true", help="also run wrk on the never-cached render")
+    parser.add_argument("--gzip", action="store_true",
+                        help="also run hello world and each page with Accept-Encoding: gzip, as browsers send")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--connections", type=int, default=64)
@@ -146,22 +151,27 @@ def main():
             print(f"profile {slug}: first view (empty cache, cold worker) {ms:.1f} ms, {status}, {len(body)} bytes")
             renders = sorted(_timed_get(f"{base}/researchers/{slug}/?bench-render={i}")[0] for i in range(10))
             print(f"profile {slug}: render (never cached), 10 sequential: p50 {renders[4]:.1f} ms, max {renders[-1]:.1f} ms")
-        urls = [("hello world", hello_url)] + [(f"profile {slug}", f"{base}/researchers/{slug}/") for slug in slugs]
+        urls = [("hello world", hello_url, False)]
+        urls += [(f"profile {slug}", f"{base}/researchers/{slug}/", False) for slug in slugs]
+        if args.gzip:
+            urls += [("hello world gzip", hello_url, True)]
+            urls += [(f"profile {slug} gzip", f"{base}/researchers/{slug}/", True) for slug in slugs]
         if args.uncached:
-            urls += [(f"profile {slug} uncached", f"{base}/researchers/{slug}/?bench-render=wrk") for slug in slugs]
+            urls += [(f"profile {slug} uncached", f"{base}/researchers/{slug}/?bench-render=wrk", False) for slug in slugs]
         results = {}
-        for label, url in urls:
+        for label, url, gzip in urls:
             # Every gunicorn worker imports the views' lazy dependencies on its first requests, and
             # the page cache fills, as it would under any traffic.
-            wrk(url, connections=args.connections, duration=args.warmup, threads=args.threads)
-            results[label] = r = wrk(url, connections=args.connections, duration=args.duration, threads=args.threads)
+            wrk(url, connections=args.connections, duration=args.warmup, threads=args.threads, gzip=gzip)
+            results[label] = r = wrk(url, connections=args.connections, duration=args.duration, threads=args.threads,
+                                     gzip=gzip)
             print(f"{label:40s} {r['rps']:9.1f} req/s  p50 {r['p50']:8.1f} ms  p99 {r['p99']:8.1f} ms  "
                   f"{r['requests']} requests, {r['non2xx']} non-2xx/3xx, {r['socket_errors']} socket errors  "
                   f"(load {_load()})")
-        hello = results["hello world"]
         for label, page in results.items():
-            if label == "hello world":
+            if label.startswith("hello world"):
                 continue
+            hello = results["hello world gzip" if label.endswith(" gzip") else "hello world"]
             errors = page["non2xx"] + page["socket_errors"]
             ratio = f"ratio {label}/hello: 1/{hello['rps'] / page['rps']:.1f}, {errors} errors"
             if label.endswith("uncached"):
