@@ -55,6 +55,9 @@ def test_a_second_anonymous_view_is_served_from_the_cache_in_one_query(client, g
         second = client.get("/researchers/grace-hopper/")
     assert second.status_code == 200 and second["Content-Type"] == "text/html; charset=utf-8"
     assert without_token(second) == without_token(first) and "Grace Hopper" in html(second)
+    # The same headers as a render: the middleware builds them for each response.
+    for header in ("Vary", "Content-Security-Policy", "X-Frame-Options", "Referrer-Policy", "Cache-Control"):
+        assert second.get(header) == first.get(header), header
 
 
 def test_another_process_is_served_the_shared_copy_from_redis(client, grace, django_assert_num_queries):
