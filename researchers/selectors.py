@@ -51,13 +51,9 @@ def author_get_by_slug(*, slug: str) -> Author | None:
     return Author.objects.select_related("owner").filter(slug=slug).first()
 
 
-def author_for_profile(*, slug: str, **annotations) -> Author:
-    """The author record behind /researchers/<slug>/, with its owner and merge target; raises Author.DoesNotExist.
-
-    `annotations` ride on the same query (the profile view adds when the record's trust and graph
-    rows were last written, which the page cache keys on)."""
-    qs = Author.objects.select_related("owner", "merged_into", "impact")  # impact: citation figures
-    return (qs.annotate(**annotations) if annotations else qs).get(slug=slug)
+def author_for_profile(*, slug: str) -> Author:
+    """The author record behind /researchers/<slug>/, with its owner and merge target; raises Author.DoesNotExist."""
+    return Author.objects.select_related("owner", "merged_into", "impact").get(slug=slug)  # impact: citation figures
 
 
 @dataclass
