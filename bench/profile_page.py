@@ -1,11 +1,12 @@
 """Benchmark: server-side render time of profile pages, small to 5,000 papers.
 
-Creates (or reuses) the database `bzpeer_bench_profile` on the server in DATABASE_URL, fills it
+Creates (or reuses) the database `bzpeer_bench_profile` (or `--database NAME`) on the server in DATABASE_URL, fills it
 set-based with three records (`small`: 5 papers, `median`: 60, `prolific`: `--papers`, default
 5000; 8 authors a paper drawn from 150 coauthors, 2% of papers with 500 authors), then renders
 /researchers/<slug>/ in-process (Django test client, full middleware and templates) `--runs` times
-each and prints p50 and p95 wall time and the query count; for the prolific record also a deep
-page and a year filter. Run by hand:
+each with the anonymous page cache off and prints p50 and p95 wall time and the query count; for
+the prolific record also a deep page and a year filter. Then the same for each record's cached copy
+(researchers/page_cache.py), as anonymous visitors usually get it. Run by hand:
 
     .venv/bin/python bench/profile_page.py [--papers 5000] [--runs 40] [--fresh]
 
@@ -76,22 +77,25 @@ def main():
     parser.add_argument("--papers", type=int, default=5000)
     parser.add_argument("--fresh", action="store_true", help="drop and rebuild the benchmark database")
     parser.add_argument("--runs", type=int, default=40)
+    parser.add_argument("--database", default=DB_NAME, help=f"database name on the DATABASE_URL server (default {DB_NAME})")
     args = parser.parse_args()
 
     import psycopg
 
-    url = database_url(DB_NAME)
+    url = database_url(args.database)
     try:
         psycopg.connect(url).close()
         exists = True
     except psycopg.OperationalError:
         exists = False
     if args.fresh or not exists:
-        fresh_database(DB_NAME)
+        fresh_database(args.database)
         print(f"migrate: {migrate(url):.1f}s")
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "0")
+    # Renders are measured with the anonymous page cache off; its copies are timed after them.
+    os.environ["PROFILE_PAGE_CACHE_SECONDS"] = "0"
 
     import django
 
@@ -115,8 +119,14 @@ def main():
     cases = [(slug, "") for slug, _ in RECORDS] + [
         ("bench-prolific", "?page=150&sort=oldest"), ("bench-prolific", f"?year={year}")]
     print(f"{'record':16s} {'query':22s} {'queries':>7s} {'p50 ms':>7s} {'p95 ms':>7s}  bytes")
-    for slug, query in cases:
-        url_ = f"/researchers/{slug}/{query}"
+    cached_cases = [(slug, "(cached copy)") for slug, _ in RECORDS]
+    for slug, query in cases + cached_cases:
+        if query == "(cached copy)":
+            # researchers/page_cache.py: what an anonymous visitor usually gets.
+            settings.PROFILE_PAGE_CACHE_SECONDS = 300
+            url_ = f"/researchers/{slug}/"
+        else:
+            url_ = f"/researchers/{slug}/{query}"
         client.get(url_)  # the first view after a change stores the record's summary; warm caches
         walls = []
         for _ in range(args.runs):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.utils import timezone
 
-from .models import SLICE_FORMAT_VERSION
+from .models import SLICE_FORMAT_VERSION, GraphSlice
 
 # A failed build is retried on its own after this long; before that the panel offers a retry button.
 FAILED_AUTO_RETRY_AFTER = dt.timedelta(minutes=10)
@@ -108,6 +108,12 @@ def slice_state(*, author_id: int | None = None, slug: str | None = None,
         elements=elements, summary=summary, built_at=data["built_at"], stale=stale, error=data["error"] or "",
         revision=data["revision"] or 0, needs_build=needs_build,
     )
+
+
+def slice_version_sql(author_alias: str) -> str:
+    """SQL for when the record's slice row was last written (built, failed, retried), as a column of
+    a query on researchers_author: the profile page cache (researchers/page_cache.py) keys on it."""
+    return f"(SELECT updated_at FROM {GraphSlice._meta.db_table} WHERE author_id = {author_alias}.id)"
 
 
 NODE_TYPES = ("person", "paper", "topic", "institution")

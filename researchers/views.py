@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 
 from papers.impact.selectors import author_impact_of, citations_chart
 
-from . import selectors
+from . import page_cache, selectors
 from .identity_selectors import profile_identity_context
 from .models import Author
 from .services.profile_summary import author_profile_summary
@@ -33,6 +33,16 @@ class WorksFilterForm(forms.Form):
 
 
 def profile(request, slug):
+    # The graph and trust apps sit downstream of researchers: ask their selectors from the
+    # view layer, never at import time, so the app dependency arrows stay one-way.
+    from graph.services import graph_panel_for_profile
+    from trust.selectors import trust_for_profile
+
+    # Anonymous visitors share one rendering per state of the record (researchers/page_cache.py):
+    # query: the record's version, which is all a stored copy costs.
+    version = page_cache.page_version(slug=slug) if page_cache.request_is_cacheable(request) else None
+    if version is not None and (cached := page_cache.cached_page(request=request, version=version)) is not None:
+        return cached
     try:
         author = selectors.author_for_profile(slug=slug)  # query: the record and its owner
     except Author.DoesNotExist:
@@ -40,11 +50,6 @@ def profile(request, slug):
     if author.merged_into_id:
         # Merges can be reverted by a moderator, so the redirect is temporary.
         return redirect(author.merged_into)
-
-    # The graph and trust apps sit downstream of researchers: ask their selectors from the
-    # view layer, never at import time, so the app dependency arrows stay one-way.
-    from graph.services import graph_panel_for_profile
-    from trust.selectors import trust_for_profile
 
     form = WorksFilterForm(request.GET)
     params = form.values()
@@ -73,4 +78,7 @@ def profile(request, slug):
         "impact": author_impact_of(author),  # no query: joined by author_for_profile
         "citation_chart": citations_chart(author),  # no query: the maintained AuthorImpact row
     }
+    if version is not None:
+        return page_cache.render_and_store(request, "researchers/profile.html", context, version=version,
+                                           author=author)
     return render(request, "researchers/profile.html", context)

@@ -16,7 +16,12 @@ the session, the user and one identity query (researchers.identity_selectors: fo
 state plus, on a claimed record, the claim's evidence, as columns of one SELECT): 11, or 12 once
 scored. An anonymous visitor of a claimed record adds that evidence query alone: 9
 (tests/test_claims.py pins both).
+Those are the budgets of a render. An anonymous visitor is usually served the stored copy
+(researchers/page_cache.py): PROFILE_CACHED_QUERIES, the record's version (digests of its row and
+citation figures, when its trust and graph rows were written), which keys the copy. A miss
+renders after that query: PROFILE_QUERIES + 1 (tests/test_profile_page_cache.py).
 """
 
 PROFILE_QUERIES = 7
 PROFILE_SUMMARY_REFRESH_QUERIES = 3
+PROFILE_CACHED_QUERIES = 1

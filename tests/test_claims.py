@@ -353,9 +353,10 @@ def _with_paper(author):
     return author
 
 
-def test_claimed_profile_shows_level_evidence_within_the_query_budget(client, django_assert_num_queries):
+def test_claimed_profile_shows_level_evidence_within_the_query_budget(client, settings, django_assert_num_queries):
     from tests.query_budgets import PROFILE_QUERIES
 
+    settings.PROFILE_PAGE_CACHE_SECONDS = 0  # the render's budget; a cached copy's: tests/test_profile_page_cache.py
     author = author_with_works(3, affiliation="Meta AI")
     owner = VerifiedUserFactory(email="zl@meta.com")
     claims.claim_submit(user=owner, author=author)

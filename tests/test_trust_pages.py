@@ -81,9 +81,10 @@ def test_the_why_panel_lists_each_part_with_points_and_evidence(client):
     assert "<svg" in html and "<polyline" in html
 
 
-def test_the_profile_snapshot_shows_the_score_tier_and_why_panel(client, django_assert_num_queries):
+def test_the_profile_snapshot_shows_the_score_tier_and_why_panel(client, settings, django_assert_num_queries):
     from tests.query_budgets import PROFILE_QUERIES
 
+    settings.PROFILE_PAGE_CACHE_SECONDS = 0  # the render's budget; a cached copy's: tests/test_profile_page_cache.py
     author, _ = trust_seed_like_author(display_name="Zechun Liu", slug="zechun-liu")
     services.trust_recompute_all()
     client.get("/researchers/zechun-liu/")  # let any lazy one-off work (graph slice enqueue) happen first

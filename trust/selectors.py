@@ -142,6 +142,14 @@ def sparkline(history: list[dict]) -> dict:
     }
 
 
+def trust_version_sql(author_alias: str) -> str:
+    """SQL for when the record's score row was last written, as a column of a query on researchers_author.
+
+    The recompute rewrites a row only when a shown value or today's snapshot moved, so this changes
+    exactly when the profile's trust panel would (researchers/page_cache.py keys on it)."""
+    return f"(SELECT computed_at FROM {TrustScore._meta.db_table} WHERE author_id = {author_alias}.id)"
+
+
 def trust_for_profile(*, author):
     """The trust snapshot to render on a profile, or None while the score is pending."""
     score = TrustScore.objects.filter(author_id=author.pk).first()

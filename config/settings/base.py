@@ -174,6 +174,10 @@ else:
         }
     }
 CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default="bzpeer")
+# Anonymous profile pages are kept whole in the cache for at most this long (researchers/page_cache.py
+# keys them on the record's state, so changes show at once; this bounds what the key cannot see,
+# such as a coauthor's new name on the bylines). 0 turns the page cache off.
+PROFILE_PAGE_CACHE_SECONDS = env.int("PROFILE_PAGE_CACHE_SECONDS", default=300)
 
 # Celery: JSON only, bounded task time, results kept in Redis for status polling.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)

@@ -25,7 +25,6 @@ from itertools import repeat
 
 import numpy as np
 from django.utils.text import slugify
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from papers.ingest.keys import ascii_slugify
 
@@ -308,7 +307,18 @@ exploited reduce reduces reduced favour favours favor favors extensive additiona
 ensure ensures ensured describing allowing giving making taking using yielding involving including
 coexist coexists understood interesting surprising surprisingly natural naturally standard classic so-called
 """
-STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | frozenset(_ACADEMIC_BREAKS.split())
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    """scikit-learn's English stop words plus the academic breaks above.
+
+    Read on first use: importing scikit-learn costs 1.5–3 s, and every web process loads this
+    module for the category names (papers/templatetags/bzpeer.py), on its first page render."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS) | frozenset(_ACADEMIC_BREAKS.split())
+
 
 # Allowed inside a phrase ("language models", "inverse problem") but too vague alone.
 GENERIC_WORDS = frozenset("""
@@ -390,7 +400,7 @@ def word_class(word: str) -> int:
     cls = _class_cache.get(word)
     if cls is not None:
         return cls
-    if word in STOP_WORDS or len(word) < 2:
+    if word in stop_words() or len(word) < 2:
         cls = _BREAK
     else:
         lemmas = _lexicon()(word)
