@@ -42,7 +42,7 @@ RECOUNT_DRAIN_CHUNK = 50_000
 _STAGING_DDL = """
 CREATE TEMP TABLE IF NOT EXISTS stg_oaw (
     work_id text, source text, doi text, arxiv_id text, is_preprint bool, title text, cited_by_count int,
-    influential_count int, counts_by_year jsonb, refs text[], paper_id bigint);
+    influential_count int, counts_by_year jsonb, refs text[], paper_id bigint, had_refs bool DEFAULT false);
 CREATE TEMP TABLE IF NOT EXISTS stg_tp (paper_id bigint PRIMARY KEY);
 CREATE TEMP TABLE IF NOT EXISTS stg_tp_changed (paper_id bigint);
 CREATE TEMP TABLE IF NOT EXISTS stg_ia (author_id bigint PRIMARY KEY);
@@ -262,6 +262,29 @@ def _store_references(cur) -> None:
         ON CONFLICT DO NOTHING
         """
     )
+    # Only works whose list we already hold (a rerun, a refresh) can have entries to correct;
+    # for the rest, all of a snapshot's first pass, every entry is new and is inserted without
+    # looking for itself first.
+    cur.execute(
+        """
+        UPDATE stg_oaw s SET had_refs = true
+        WHERE s.paper_id IS NOT NULL AND EXISTS (SELECT 1 FROM papers_paperreference r WHERE r.citing_work = s.work_id)
+        """
+    )
+    cur.execute(
+        """
+        UPDATE papers_paperreference r SET citing_paper_id = x.citing, cited_paper_id = x.cited
+        FROM (
+            SELECT r2.id, s.paper_id AS citing, coalesce(cw.paper_id, r2.cited_paper_id) AS cited
+            FROM stg_oaw s JOIN papers_paperreference r2 ON r2.citing_work = s.work_id
+            LEFT JOIN papers_citationwork cw ON cw.work_id = r2.cited_work
+            WHERE s.had_refs
+        ) x
+        WHERE r.id = x.id AND (r.citing_paper_id, r.cited_paper_id) IS DISTINCT FROM (x.citing, x.cited)
+        """
+    )
+    # In key order, so the unique index and the citing-paper index grow at their right edge.
+    # DO NOTHING: an entry a concurrent import (enrichment) just wrote is the same entry.
     cur.execute(
         """
         INSERT INTO papers_paperreference AS r (citing_work, cited_work, citing_paper_id, cited_paper_id,
@@ -269,24 +292,22 @@ def _store_references(cur) -> None:
         SELECT s.work_id, x.cited, s.paper_id, cw.paper_id, coalesce(cw.doi, ''), ''
         FROM stg_oaw s CROSS JOIN LATERAL unnest(s.refs) AS x(cited)
         LEFT JOIN papers_citationwork cw ON cw.work_id = x.cited
-        WHERE s.paper_id IS NOT NULL
-        ON CONFLICT (citing_work, cited_work) DO UPDATE SET
-            citing_paper_id = EXCLUDED.citing_paper_id,
-            cited_paper_id = coalesce(EXCLUDED.cited_paper_id, r.cited_paper_id)
-        WHERE (r.citing_paper_id, r.cited_paper_id)
-              IS DISTINCT FROM (EXCLUDED.citing_paper_id, coalesce(EXCLUDED.cited_paper_id, r.cited_paper_id))
+        WHERE s.paper_id IS NOT NULL AND NOT (s.had_refs AND EXISTS (
+            SELECT 1 FROM papers_paperreference o WHERE o.citing_work = s.work_id AND o.cited_work = x.cited))
+        ORDER BY s.work_id, x.cited
+        ON CONFLICT (citing_work, cited_work) DO NOTHING
         """
     )
     # A new entry changes its cited paper's figure only when it makes a second link between the
     # same two of our papers (both versions citing, or citing both versions): the overlap moves.
+    # Read per citing paper of the batch, in the order of its (citing, cited) index.
     cur.execute(
         """
         INSERT INTO stg_tp
-        SELECT DISTINCT r.cited_paper_id FROM stg_oaw s
-        JOIN papers_paperreference r ON r.citing_work = s.work_id AND r.cited_paper_id IS NOT NULL
-        WHERE s.paper_id IS NOT NULL AND EXISTS (
-            SELECT 1 FROM papers_paperreference r2
-            WHERE r2.cited_paper_id = r.cited_paper_id AND r2.citing_paper_id = r.citing_paper_id AND r2.id <> r.id)
+        SELECT DISTINCT r.cited_paper_id FROM papers_paperreference r
+        WHERE r.citing_paper_id IN (SELECT paper_id FROM stg_oaw WHERE paper_id IS NOT NULL)
+          AND r.cited_paper_id IS NOT NULL AND r.cited_paper_id <> r.citing_paper_id
+        GROUP BY r.citing_paper_id, r.cited_paper_id HAVING count(*) > 1
         ON CONFLICT DO NOTHING
         """
     )
