@@ -10,6 +10,9 @@ What it does:
    OpenAlex-shaped works (devdata.openalex: an arXiv work per paper, a published version for
    papers with a journal DOI, references among the corpus), cached beside it;
 2. a fresh database, migrated, with the corpus imported by ``import_arxiv`` (set-up, not timed);
+   with ``--setup-db NAME`` the set-up is kept as database NAME the first time and cloned from it
+   (``CREATE DATABASE … TEMPLATE``, then ``migrate``) on later runs, so the timed part of a 1M
+   run can be repeated without the set-up's import (``--setup-only`` stops after it);
 3. times ``manage.py import_openalex WORKS`` in a subprocess: wall time, peak RSS (wait4);
 4. in the same run and database, after a CHECKPOINT, a raw ``COPY`` of the same works (streamed
    from the same file, JSON-decoded, one row per work: id, DOI, title, cited_by_count,
@@ -24,15 +27,18 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
 from bench.common import (  # noqa: E402 - the path above makes the project importable
     BENCH_DIR,
     PYTHON,
+    database_url,
     drop_database,
     ensure_corpus,
     fresh_database,
@@ -66,6 +72,41 @@ def copy_baseline(db_url: str, works: Path) -> tuple[int, float]:
     return n, seconds
 
 
+def works_file(corpus: Path, papers: int, seed: int) -> tuple[Path, dict]:
+    """The generated works of ``corpus`` (devdata.openalex) and their counts, cached beside it."""
+    from devdata.openalex import write_openalex_works
+
+    works = BENCH_DIR / f"openalex-{papers}-s{seed}.jsonl.gz"
+    counts = works.with_name(works.name.replace(".jsonl.gz", ".counts.json"))
+    if works.exists() and counts.exists() and counts.stat().st_mtime >= works.stat().st_mtime:
+        return works, json.loads(counts.read_text())
+    t0 = time.perf_counter()
+    oa = write_openalex_works(corpus, works, seed=seed)
+    counts.write_text(json.dumps(oa))
+    print(f"works written in {time.perf_counter() - t0:.1f} s")
+    return works, oa
+
+
+def database_exists(name: str) -> bool:
+    import psycopg
+
+    with psycopg.connect(database_url("postgres"), autocommit=True) as conn:
+        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
+
+
+def clone_database(template: str, name: str) -> str:
+    """Database ``name`` as a copy of ``template`` (dropped first when present); returns its URL."""
+    import psycopg
+
+    for db in (template, name):
+        if not db.replace("_", "").isalnum():
+            raise ValueError(f"unsafe database name: {db!r}")
+    with psycopg.connect(database_url("postgres"), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    return database_url(name)
+
+
 def figures(db_url: str) -> dict:
     import psycopg
 
@@ -88,28 +129,39 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--db-name", default="bzpeer_bench_openalex")
     ap.add_argument("--keep-db", action="store_true")
+    ap.add_argument("--setup-db", default=None,
+                    help="database holding the set-up (corpus imported): made the first time, cloned after")
+    ap.add_argument("--setup-only", action="store_true", help="stop once the set-up database exists")
     ap.add_argument("--json", dest="json_out", default=None)
     args = ap.parse_args(argv)
 
     import django
 
     django.setup()
-    from devdata.openalex import write_openalex_works
 
     corpus, _gen = ensure_corpus(args.papers, args.seed)
-    works = BENCH_DIR / f"openalex-{args.papers}-s{args.seed}.jsonl.gz"
-    t0 = time.perf_counter()
-    oa = write_openalex_works(corpus, works, seed=args.seed)
+    works, oa = works_file(corpus, args.papers, args.seed)
     print(f"works: {works}: {oa['works']} works ({oa['published_versions']} published versions), "
-          f"{oa['references']} references, written in {time.perf_counter() - t0:.1f} s")
-    db_url = fresh_database(args.db_name)
-    print(f"database: {args.db_name} (fresh), migrate {migrate(db_url):.1f} s")
-    setup = run_measured([PYTHON, "manage.py", "import_arxiv", str(corpus)],
-                         env=manage_env(db_url, CELERY_TASK_ALWAYS_EAGER="1"))
-    if setup.returncode != 0:
-        print(setup.stderr[-3000:])
-        return 1
-    print(f"set-up import_arxiv: {setup.seconds:.1f} s")
+          f"{oa['references']} references")
+    if args.setup_db and database_exists(args.setup_db):
+        t0 = time.perf_counter()
+        db_url = clone_database(args.setup_db, args.db_name)
+        print(f"database: {args.db_name} cloned from {args.setup_db} in {time.perf_counter() - t0:.1f} s, "
+              f"migrate {migrate(db_url):.1f} s")
+    else:
+        db_url = fresh_database(args.db_name)
+        print(f"database: {args.db_name} (fresh), migrate {migrate(db_url):.1f} s")
+        setup = run_measured([PYTHON, "manage.py", "import_arxiv", str(corpus)],
+                             env=manage_env(db_url, CELERY_TASK_ALWAYS_EAGER="1"))
+        if setup.returncode != 0:
+            print(setup.stderr[-3000:])
+            return 1
+        print(f"set-up import_arxiv: {setup.seconds:.1f} s")
+        if args.setup_db:
+            clone_database(args.db_name, args.setup_db)
+            print(f"set-up kept as database {args.setup_db}")
+    if args.setup_only:
+        return 0
 
     imp = run_measured([PYTHON, "manage.py", "import_openalex", str(works)], env=manage_env(db_url))
     if imp.returncode != 0:

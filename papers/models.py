@@ -457,6 +457,22 @@ class PendingImpactRefresh(models.Model):
         return f"impact refresh of author {self.author_id}"
 
 
+class PendingCitationRecount(models.Model):
+    """A paper whose PaperCitations a bulk OpenAlex import still owes a recount.
+
+    A file import queues the papers each batch touches and recounts them once at the end (and
+    drain_citation_recount picks up what an interrupted import left): a paper cited across many
+    batches is recounted once, not once per batch.
+    """
+
+    paper = models.OneToOneField(
+        Paper, on_delete=models.DO_NOTHING, primary_key=True, db_constraint=False, related_name="+"
+    )
+
+    def __str__(self):
+        return f"citation recount of paper {self.paper_id}"
+
+
 # Discovery (votes, topic follows, reading lists, feed tokens, embeddings, similar papers) lives in
 # its own module; importing its models here registers them with the papers app.
 from papers.discovery.models import (  # noqa: E402, F401

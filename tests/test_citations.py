@@ -23,9 +23,16 @@ from papers.impact.clients import (
     parse_s2_paper,
 )
 from papers.impact.selectors import paper_impact
-from papers.impact.store import drain_impact_refresh, store_work_batch
+from papers.impact.store import drain_impact_refresh, load_works, store_work_batch
 from papers.impact.works import WorkError, WorkRecord, iter_works
-from papers.models import AuthorImpact, CitationWork, ImportRun, PaperCitations, PaperReference
+from papers.models import (
+    AuthorImpact,
+    CitationWork,
+    ImportRun,
+    PaperCitations,
+    PaperReference,
+    PendingCitationRecount,
+)
 from tests.factories import AuthorFactory, AuthorshipFactory, PaperFactory
 from tests.oai_replay_server import Reply, ReplayServer
 
@@ -196,6 +203,49 @@ def test_a_double_citation_arriving_in_a_later_batch_is_still_counted_once():
     store_work_batch([work("W63", arxiv_id="2405.00002", refs=["W61"], preprint=True)])
     store_work_batch([work("W64", doi="10.1/citing", refs=["W61"])])
     assert PaperCitations.objects.get(paper=paper).cited_by_count == 11
+
+
+def test_a_file_import_recounts_the_papers_it_touched_once_at_the_end():
+    paper = PaperFactory(arxiv_id="2405.00011", doi="10.1/pub2")
+    citing = PaperFactory(arxiv_id="2405.00012", doi="10.1/citing2")
+    author = AuthorFactory()
+    AuthorshipFactory(paper=paper, author=author, position=0)
+    works = [work("W71", arxiv_id="2405.00011", cited=5, preprint=True), work("W72", doi="10.1/pub2", cited=7),
+             # Both versions of our citing paper list the preprint, one batch apart: OpenAlex counted both.
+             work("W73", arxiv_id="2405.00012", refs=["W71"], preprint=True), work("W74", doi="10.1/citing2", refs=["W71"])]
+    stats = load_works(iter(works), batch_size=1)
+    assert (stats.seen, stats.created) == (4, 4)
+    assert not PendingCitationRecount.objects.exists()
+    assert PaperCitations.objects.get(paper=paper).cited_by_count == 11
+    assert PaperCitations.objects.get(paper=citing).cited_by_count == 0
+    assert AuthorImpact.objects.get(author=author).citations == 11
+
+
+def test_importing_the_same_works_again_changes_no_figure_and_no_reference():
+    PaperFactory(arxiv_id="2405.00021", doi="10.1/pub3")
+    PaperFactory(arxiv_id="2405.00022")
+
+    def works():
+        return iter([work("W81", arxiv_id="2405.00021", cited=3, preprint=True), work("W82", doi="10.1/pub3", cited=4),
+                     work("W83", arxiv_id="2405.00022", refs=["W81", "W82", "W999"], cited=1)])
+
+    load_works(works(), batch_size=2)
+    before = (sorted(PaperCitations.objects.values_list("paper_id", "cited_by_count")),
+              sorted(PaperReference.objects.values_list("citing_work", "cited_work", "citing_paper_id", "cited_paper_id")))
+    again = load_works(works(), batch_size=2)
+    after = (sorted(PaperCitations.objects.values_list("paper_id", "cited_by_count")),
+             sorted(PaperReference.objects.values_list("citing_work", "cited_work", "citing_paper_id", "cited_paper_id")))
+    assert (again.created, again.updated) == (0, 3)
+    assert after == before and len(before[1]) == 3
+
+
+def test_a_reimported_reference_list_drops_what_it_no_longer_lists_and_resolves_what_it_now_can():
+    citing = PaperFactory(arxiv_id="2405.00031")
+    cited = PaperFactory(arxiv_id="2405.00032")
+    load_works(iter([work("W91", arxiv_id="2405.00031", refs=["W92", "W93"])]))
+    load_works(iter([work("W92", arxiv_id="2405.00032", cited=2), work("W91", arxiv_id="2405.00031", refs=["W92"])]))
+    refs = list(PaperReference.objects.filter(citing_paper=citing).values_list("cited_work", "cited_paper_id"))
+    assert refs == [("W92", cited.pk)]
 
 
 def test_a_reference_to_a_work_imported_later_resolves_to_our_paper():

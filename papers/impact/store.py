@@ -11,7 +11,10 @@ Per batch of works (one transaction):
 3. The touched papers' PaperCitations are recomputed from their works: OpenAlex works are
    summed, minus the citations we can see twice (one of our papers citing both versions, or
    both versions of one of our papers citing it); Semantic Scholar is used only where OpenAlex
-   has nothing, as it merges versions itself.
+   has nothing, as it merges versions itself. A file import (load_works) queues the touched
+   papers instead (papers_pendingcitationrecount) and recounts them once at the end
+   (drain_citation_recount): an old paper cited from every batch of a snapshot would otherwise
+   have its whole cited-by list re-read once per batch.
 4. The authors of papers whose figures moved are queued (papers_pendingimpactrefresh) and
    recounted once at the end (drain_impact_refresh), as the importer's author refresh does.
 
@@ -34,11 +37,12 @@ from papers.models import ImportRun
 DEFAULT_BATCH_SIZE = 10_000
 ERRORS_CAP = 500
 IMPACT_DRAIN_CHUNK = 50_000
+RECOUNT_DRAIN_CHUNK = 50_000
 
 _STAGING_DDL = """
 CREATE TEMP TABLE IF NOT EXISTS stg_oaw (
     work_id text, source text, doi text, arxiv_id text, is_preprint bool, title text, cited_by_count int,
-    influential_count int, counts_by_year jsonb, refs text[], paper_id bigint);
+    influential_count int, counts_by_year jsonb, refs text[], paper_id bigint, had_refs bool DEFAULT false);
 CREATE TEMP TABLE IF NOT EXISTS stg_tp (paper_id bigint PRIMARY KEY);
 CREATE TEMP TABLE IF NOT EXISTS stg_tp_changed (paper_id bigint);
 CREATE TEMP TABLE IF NOT EXISTS stg_ia (author_id bigint PRIMARY KEY);
@@ -71,7 +75,7 @@ def _batches(records: Iterable, size: int) -> Iterator[list]:
 
 def load_works(records: Iterable[WorkRecord | WorkError], *, run: ImportRun | None = None,
                batch_size: int = DEFAULT_BATCH_SIZE, drain: bool = True) -> WorkBatchStats:
-    """Store ``records`` batch by batch (one transaction each), then recount the queued authors.
+    """Store ``records`` batch by batch (one transaction each), then recount the queued papers and authors.
 
     Counts go onto ``run`` after every batch (seen/created/updated/unchanged/failed, unmatched in
     params), so the admin shows progress. A source error raised by ``records`` propagates after
@@ -90,15 +94,20 @@ def load_works(records: Iterable[WorkRecord | WorkError], *, run: ImportRun | No
                     good.append(item)
             stats.seen = len(batch)
             with transaction.atomic():
+                with connection.cursor() as cur:
+                    # A bulk load need not wait for its commits to reach the disk: a crash loses
+                    # at most the last batches, whose works a rerun of the same file (idempotent,
+                    # keyed by work id) stores again; the run then shows as interrupted.
+                    cur.execute("SET LOCAL synchronous_commit = off")
                 if good:
-                    store_work_batch(good, stats=stats)
+                    store_work_batch(good, stats=stats, defer_recount=True)
                 if run is not None:
                     _save_run(run, stats)
             for name in ("seen", "created", "updated", "unchanged", "unmatched", "failed"):
                 setattr(total, name, getattr(total, name) + getattr(stats, name))
     finally:
         if drain:
-            drain_impact_refresh()
+            drain_impact_refresh()  # recounts the queued papers first
     return total
 
 
@@ -116,11 +125,18 @@ def _save_run(run: ImportRun, stats: WorkBatchStats) -> None:
     run.save(update_fields=fields)
 
 
-def store_work_batch(works: list[WorkRecord], *, stats: WorkBatchStats | None = None) -> WorkBatchStats:
-    """Match and store one batch of works in the caller's transaction (see module doc)."""
+def store_work_batch(works: list[WorkRecord], *, stats: WorkBatchStats | None = None,
+                     defer_recount: bool = False) -> WorkBatchStats:
+    """Match and store one batch of works in the caller's transaction (see module doc).
+
+    ``defer_recount``: queue the touched papers for drain_citation_recount instead of recounting
+    them (and queueing their authors) now.
+    """
     stats = stats or WorkBatchStats()
     with connection.cursor() as cur:
         cur.execute("SET LOCAL jit = off")  # the batch statements cost more to compile than to run
+        # The reference statements hash and sort a batch's reference lists (~12 a work).
+        cur.execute("SET LOCAL work_mem = '64MB'")
         cur.execute(_STAGING_DDL)
         cur.execute("TRUNCATE stg_oaw, stg_tp, stg_tp_changed")
         with cur.copy("COPY stg_oaw (work_id, source, doi, arxiv_id, is_preprint, title, cited_by_count, "
@@ -177,18 +193,60 @@ def store_work_batch(works: list[WorkRecord], *, stats: WorkBatchStats | None = 
         stats.updated += refreshed
         cur.execute("INSERT INTO stg_tp SELECT DISTINCT paper_id FROM stg_oaw WHERE paper_id IS NOT NULL")
         _store_references(cur)
-        cur.execute("ANALYZE stg_tp")
-        _recompute_papers(cur)
-        # Authors of papers whose figures moved owe a recount (drained once per load).
-        cur.execute(
-            """
-            INSERT INTO papers_pendingimpactrefresh (author_id, queued_at)
-            SELECT DISTINCT a.author_id, now() FROM stg_tp_changed c
-            JOIN papers_authorship a ON a.paper_id = c.paper_id
-            ON CONFLICT (author_id) DO NOTHING
-            """
-        )
+        if defer_recount:
+            cur.execute("INSERT INTO papers_pendingcitationrecount (paper_id) SELECT paper_id FROM stg_tp "
+                        "ORDER BY paper_id ON CONFLICT DO NOTHING")
+        else:
+            cur.execute("ANALYZE stg_tp")
+            _recompute_staged_papers(cur)
     return stats
+
+
+def _recompute_staged_papers(cur) -> None:
+    _recompute_papers(cur)
+    # Authors of papers whose figures moved owe a recount (drained once per load).
+    cur.execute(
+        """
+        INSERT INTO papers_pendingimpactrefresh (author_id, queued_at)
+        SELECT DISTINCT a.author_id, now() FROM stg_tp_changed c
+        JOIN papers_authorship a ON a.paper_id = c.paper_id
+        ON CONFLICT (author_id) DO NOTHING
+        """
+    )
+
+
+def drain_citation_recount(*, chunk: int = RECOUNT_DRAIN_CHUNK) -> int:
+    """Recount every paper queued in papers_pendingcitationrecount, ``chunk`` per transaction.
+
+    Queues the authors of the papers recounted (papers_pendingimpactrefresh); returns how many papers.
+    """
+    total = 0
+    while True:
+        with transaction.atomic(), connection.cursor() as cur:
+            cur.execute("SET LOCAL jit = off")
+            cur.execute("SET LOCAL work_mem = '64MB'")
+            cur.execute(_STAGING_DDL)
+            cur.execute("TRUNCATE stg_tp, stg_tp_changed")
+            cur.execute(
+                """
+                WITH q AS (
+                    DELETE FROM papers_pendingcitationrecount WHERE paper_id IN (
+                        SELECT paper_id FROM papers_pendingcitationrecount ORDER BY paper_id
+                        LIMIT %s FOR UPDATE SKIP LOCKED)
+                    RETURNING paper_id
+                )
+                INSERT INTO stg_tp SELECT paper_id FROM q
+                """,
+                [chunk],
+            )
+            if not cur.rowcount:
+                cur.execute("SELECT EXISTS (SELECT 1 FROM papers_pendingcitationrecount FOR UPDATE SKIP LOCKED)")
+                if not cur.fetchone()[0]:
+                    return total
+                continue
+            total += cur.rowcount
+            cur.execute("ANALYZE stg_tp")
+            _recompute_staged_papers(cur)
 
 
 def _store_references(cur) -> None:
@@ -204,6 +262,29 @@ def _store_references(cur) -> None:
         ON CONFLICT DO NOTHING
         """
     )
+    # Only works whose list we already hold (a rerun, a refresh) can have entries to correct;
+    # for the rest, all of a snapshot's first pass, every entry is new and is inserted without
+    # looking for itself first.
+    cur.execute(
+        """
+        UPDATE stg_oaw s SET had_refs = true
+        WHERE s.paper_id IS NOT NULL AND EXISTS (SELECT 1 FROM papers_paperreference r WHERE r.citing_work = s.work_id)
+        """
+    )
+    cur.execute(
+        """
+        UPDATE papers_paperreference r SET citing_paper_id = x.citing, cited_paper_id = x.cited
+        FROM (
+            SELECT r2.id, s.paper_id AS citing, coalesce(cw.paper_id, r2.cited_paper_id) AS cited
+            FROM stg_oaw s JOIN papers_paperreference r2 ON r2.citing_work = s.work_id
+            LEFT JOIN papers_citationwork cw ON cw.work_id = r2.cited_work
+            WHERE s.had_refs
+        ) x
+        WHERE r.id = x.id AND (r.citing_paper_id, r.cited_paper_id) IS DISTINCT FROM (x.citing, x.cited)
+        """
+    )
+    # In key order, so the unique index and the citing-paper index grow at their right edge.
+    # DO NOTHING: an entry a concurrent import (enrichment) just wrote is the same entry.
     cur.execute(
         """
         INSERT INTO papers_paperreference AS r (citing_work, cited_work, citing_paper_id, cited_paper_id,
@@ -211,24 +292,22 @@ def _store_references(cur) -> None:
         SELECT s.work_id, x.cited, s.paper_id, cw.paper_id, coalesce(cw.doi, ''), ''
         FROM stg_oaw s CROSS JOIN LATERAL unnest(s.refs) AS x(cited)
         LEFT JOIN papers_citationwork cw ON cw.work_id = x.cited
-        WHERE s.paper_id IS NOT NULL
-        ON CONFLICT (citing_work, cited_work) DO UPDATE SET
-            citing_paper_id = EXCLUDED.citing_paper_id,
-            cited_paper_id = coalesce(EXCLUDED.cited_paper_id, r.cited_paper_id)
-        WHERE (r.citing_paper_id, r.cited_paper_id)
-              IS DISTINCT FROM (EXCLUDED.citing_paper_id, coalesce(EXCLUDED.cited_paper_id, r.cited_paper_id))
+        WHERE s.paper_id IS NOT NULL AND NOT (s.had_refs AND EXISTS (
+            SELECT 1 FROM papers_paperreference o WHERE o.citing_work = s.work_id AND o.cited_work = x.cited))
+        ORDER BY s.work_id, x.cited
+        ON CONFLICT (citing_work, cited_work) DO NOTHING
         """
     )
     # A new entry changes its cited paper's figure only when it makes a second link between the
     # same two of our papers (both versions citing, or citing both versions): the overlap moves.
+    # Read per citing paper of the batch, in the order of its (citing, cited) index.
     cur.execute(
         """
         INSERT INTO stg_tp
-        SELECT DISTINCT r.cited_paper_id FROM stg_oaw s
-        JOIN papers_paperreference r ON r.citing_work = s.work_id AND r.cited_paper_id IS NOT NULL
-        WHERE s.paper_id IS NOT NULL AND EXISTS (
-            SELECT 1 FROM papers_paperreference r2
-            WHERE r2.cited_paper_id = r.cited_paper_id AND r2.citing_paper_id = r.citing_paper_id AND r2.id <> r.id)
+        SELECT DISTINCT r.cited_paper_id FROM papers_paperreference r
+        WHERE r.citing_paper_id IN (SELECT paper_id FROM stg_oaw WHERE paper_id IS NOT NULL)
+          AND r.cited_paper_id IS NOT NULL AND r.cited_paper_id <> r.citing_paper_id
+        GROUP BY r.citing_paper_id, r.cited_paper_id HAVING count(*) > 1
         ON CONFLICT DO NOTHING
         """
     )
@@ -392,7 +471,11 @@ def author_impact_refresh(*, author_ids) -> int:
 
 
 def drain_impact_refresh(*, chunk: int = IMPACT_DRAIN_CHUNK) -> int:
-    """Recount every author queued in papers_pendingimpactrefresh, ``chunk`` per transaction."""
+    """Recount every author queued in papers_pendingimpactrefresh, ``chunk`` per transaction.
+
+    The papers queued for a recount go first: their authors join the queue.
+    """
+    drain_citation_recount()
     total = 0
     while True:
         with transaction.atomic(), connection.cursor() as cur:
