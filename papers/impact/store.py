@@ -220,33 +220,47 @@ def drain_citation_recount(*, chunk: int = RECOUNT_DRAIN_CHUNK) -> int:
 
     Queues the authors of the papers recounted (papers_pendingimpactrefresh); returns how many papers.
     """
+    return _drain_queue(queue="papers_pendingcitationrecount", key="paper_id", staging="stg_tp",
+                        truncate="stg_tp, stg_tp_changed", chunk=chunk, process=_recompute_staged_papers,
+                        work_mem="64MB")
+
+
+def _drain_queue(*, queue: str, key: str, staging: str, truncate: str, chunk: int, process,
+                 join: str = "", work_mem: str | None = None) -> int:
+    """Take ``chunk`` ids at a time off ``queue`` into ``staging`` (one transaction each) and run
+    ``process(cur)`` on them, until the queue is empty; returns how many were taken. ``join``
+    filters the ids (e.g. records deleted since they were queued); SKIP LOCKED lets two drains
+    share a queue. All names are this module's own constants."""
     total = 0
     while True:
         with transaction.atomic(), connection.cursor() as cur:
             cur.execute("SET LOCAL jit = off")
-            cur.execute("SET LOCAL work_mem = '64MB'")
+            if work_mem:
+                cur.execute(f"SET LOCAL work_mem = '{work_mem}'")
             cur.execute(_STAGING_DDL)
-            cur.execute("TRUNCATE stg_tp, stg_tp_changed")
+            cur.execute(f"TRUNCATE {truncate}")
             cur.execute(
-                """
+                f"""
                 WITH q AS (
-                    DELETE FROM papers_pendingcitationrecount WHERE paper_id IN (
-                        SELECT paper_id FROM papers_pendingcitationrecount ORDER BY paper_id
+                    DELETE FROM {queue} WHERE {key} IN (
+                        SELECT {key} FROM {queue} ORDER BY {key}
                         LIMIT %s FOR UPDATE SKIP LOCKED)
-                    RETURNING paper_id
+                    RETURNING {key}
                 )
-                INSERT INTO stg_tp SELECT paper_id FROM q
+                INSERT INTO {staging} SELECT q.{key} FROM q {join}
                 """,
                 [chunk],
             )
             if not cur.rowcount:
-                cur.execute("SELECT EXISTS (SELECT 1 FROM papers_pendingcitationrecount FOR UPDATE SKIP LOCKED)")
+                # Either the queue is empty (or locked by another drain), or ``join`` dropped
+                # everything taken.
+                cur.execute(f"SELECT EXISTS (SELECT 1 FROM {queue} FOR UPDATE SKIP LOCKED)")
                 if not cur.fetchone()[0]:
                     return total
                 continue
             total += cur.rowcount
-            cur.execute("ANALYZE stg_tp")
-            _recompute_staged_papers(cur)
+            cur.execute(f"ANALYZE {staging}")
+            process(cur)
 
 
 def _store_references(cur) -> None:
@@ -476,29 +490,6 @@ def drain_impact_refresh(*, chunk: int = IMPACT_DRAIN_CHUNK) -> int:
     The papers queued for a recount go first: their authors join the queue.
     """
     drain_citation_recount()
-    total = 0
-    while True:
-        with transaction.atomic(), connection.cursor() as cur:
-            cur.execute("SET LOCAL jit = off")
-            cur.execute(_STAGING_DDL)
-            cur.execute("TRUNCATE stg_ia")
-            cur.execute(
-                """
-                WITH q AS (
-                    DELETE FROM papers_pendingimpactrefresh WHERE author_id IN (
-                        SELECT author_id FROM papers_pendingimpactrefresh ORDER BY author_id
-                        LIMIT %s FOR UPDATE SKIP LOCKED)
-                    RETURNING author_id
-                )
-                INSERT INTO stg_ia SELECT q.author_id FROM q JOIN researchers_author a ON a.id = q.author_id
-                """,
-                [chunk],
-            )
-            if not cur.rowcount:
-                cur.execute("SELECT EXISTS (SELECT 1 FROM papers_pendingimpactrefresh FOR UPDATE SKIP LOCKED)")
-                if not cur.fetchone()[0]:
-                    return total
-                continue
-            total += cur.rowcount
-            cur.execute("ANALYZE stg_ia")
-            _compute_impact(cur, "stg_ia")
+    return _drain_queue(queue="papers_pendingimpactrefresh", key="author_id", staging="stg_ia", truncate="stg_ia",
+                        chunk=chunk, process=lambda cur: _compute_impact(cur, "stg_ia"),
+                        join="JOIN researchers_author a ON a.id = q.author_id")
