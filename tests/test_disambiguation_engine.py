@@ -69,3 +69,36 @@ def test_the_evaluation_reads_affiliations_and_cuts_bylines_as_the_pipeline_does
     assert all(len(s.byline) == engine.MAX_BYLINE for s in sigs)
     assert max(s.position for s in sigs) == engine.MAX_BYLINE
     assert len(truth) == 151
+
+
+def test_a_cluster_is_cut_where_its_works_share_nothing_but_the_name():
+    physics = [sig("p1", "Wei"), sig("p2", "Wei", byline=["Wei Zhang", "Edward Witten"], categories="hep-th gr-qc")]
+    # Cross-listed into gr-qc, no coauthor in common: still the physicist.
+    moved = sig("p3", "Wei", byline=["Wei Zhang", "Kip Thorne"], categories="gr-qc")
+    vision = [sig("v1", "Wei", byline=["Wei Zhang", "Kaiming He"], categories="cs.CV", title="Detection"),
+              sig("v2", "Wei", byline=["Wei Zhang", "Kaiming He"], categories="cs.CV", title="Segmentation")]
+    bare = Signature(sid="x", paper_id="px", position=0, first="Wei", middle="", last="Zhang", byline=["Wei Zhang"])
+    by_sid = {s.sid: s for s in [*physics, moved, *vision, bare]}
+    parts = engine.coherent_parts([["p1", "p2", "p3", "v1", "v2", "x"]], by_sid)
+    assert sorted(map(sorted, parts)) == [["p1", "p2", "p3", "x"], ["v1", "v2"]]  # no evidence: the largest part
+
+
+def test_signatures_seeded_together_are_never_cut_apart():
+    a = sig("a", "Wei", categories="hep-th")
+    b = sig("b", "Wei", byline=["Wei Zhang", "Kaiming He"], categories="cs.CV")
+    by_sid = {"a": a, "b": b}
+    assert len(engine.coherent_parts([["a", "b"]], by_sid)) == 2
+    assert engine.coherent_parts([["a", "b"]], by_sid, {"a": "owner", "b": "owner"}) == [["a", "b"]]
+
+
+def test_a_new_work_is_only_scored_against_clusters_it_shares_evidence_with():
+    physicist = [sig(f"p{i}", "Wei", year=2010 + i) for i in range(3)]
+    vision = [sig(f"v{i}", "Wei", byline=["Wei Zhang", "Kaiming He"], categories="cs.CV") for i in range(3)]
+    seeds = {s.sid: "physics" for s in physicist} | {s.sid: "vision" for s in vision}
+    new = sig("n", "Wei", byline=["Wei Zhang", "Ross Girshick"], categories="cs.CV")
+    found = engine._link_candidates([*physicist, *vision, new], {"n"}, seeds)["n"]
+    assert set(found) == {"v0", "v1", "v2"}
+
+
+def test_the_clustering_threshold_is_set_on_s2ands_clusterer():
+    assert engine.load_model().cluster_model.eps == engine.CLUSTER_EPS
