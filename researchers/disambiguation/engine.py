@@ -6,10 +6,13 @@ code. A block is every signature whose byline shares surname and first initial (
 
 - a block with one signature, or one seeded record and nothing new, needs no model at all;
 - otherwise S2AND scores the pairs (LightGBM, features from coauthors, affiliations, categories,
-  title/abstract, journal and years) and clusters them with its production eps;
+  title/abstract, journal and years) and clusters them with its production linkage at an eps
+  recalibrated for arXiv's features (CLUSTER_EPS);
+- each cluster is then cut where its works share nothing but the name (``coherent_parts``);
 - when most of the block is already clustered (seeds) and a few signatures are new, the new ones
-  are linked into the existing clusters (``_link``: what S2AND's ``predict_incremental`` does on
-  its Python path, batched over the blocks) instead of re-clustering.
+  are linked into the existing clusters they share evidence with (``_link``: what S2AND's
+  ``predict_incremental`` does on its Python path, batched over the blocks) instead of
+  re-clustering.
 
 People's decisions enter as S2AND cluster seeds: "require" (owner-confirmed slots, moderator
 merges) and "disallow" (slots marked "not me", moderator splits). S2AND enforces both as hard
