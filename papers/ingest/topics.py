@@ -525,6 +525,7 @@ def count_phrases(docs: Sequence[tuple[str, str]], max_words: int = MAX_PHRASE_W
     words = list(dict.fromkeys(tokens))
     word_id = dict(zip(words, range(len(words))))
     tok = np.fromiter(map(word_id.__getitem__, tokens), dtype=np.int64, count=len(tokens))
+    del tokens  # a window's occurrences as strings: the largest object here
     n_words = len(words)
     word_cls = np.fromiter(map(_class_of, words), dtype=np.int8, count=n_words)
     nouns = np.flatnonzero(word_cls >= _NOUN)

@@ -13,9 +13,10 @@ from papers.ingest.load.limits import ERRORS_CAP, MAX_VARIANTS, TOPIC_WINDOW
 from papers.ingest.load.maintenance import loader_transaction_settings
 from papers.ingest.load.prepare import (
     Prepared,
-    byline_tail,
+    byline_lines,
     clean,
     content_hash,
+    copy_text,
     count_windows,
     find_code_url,
     merge_versions,
@@ -93,14 +94,6 @@ _BYLINE_COLS = (
     "paper_id, position, raw_name, keyname, forenames, suffix, affiliation, inst_key, inst_name, inst_slug, "
     "name_key, initials_key, initials_only, is_collaboration, display_name, slug_base, variant, orcid"
 )
-
-
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _copy_text(value: str) -> str:
-    """``value`` as a field of COPY's text format."""
-    return value.translate(_COPY_ESCAPES)
 
 
 def _has_author_field(name: str) -> bool:
@@ -331,17 +324,14 @@ class BatchLoader:
     def _stage_bylines(self, cur, upserts: list, ids: dict[str, int]) -> int:
         """COPY the bylines of ``upserts`` into stg_byline; returns how many rows."""
         ready = self._prepared.bylines if self._prepared else {}
-        staged = 0
+        lines: list[str] = []
+        for rec, _digest, _versions in upserts:
+            prefix = f"{ids[rec.arxiv_id]}\t"
+            rows = ready.get(id(rec))
+            lines.extend(prefix + row + "\n" for row in (byline_lines(rec) if rows is None else rows))
         with cur.copy(f"COPY stg_byline ({_BYLINE_COLS}) FROM STDIN") as copy:
-            for rec, _digest, _versions in upserts:
-                pid = ids[rec.arxiv_id]
-                rows = ready.get(id(rec))
-                if rows is None:
-                    rows = [byline_tail(position, a) for position, a in enumerate(rec.authors)]
-                for row in rows:
-                    copy.write_row((pid, *row))
-                staged += len(rows)
-        return staged
+            copy.write("".join(lines))
+        return len(lines)
 
     def _retire_old_bylines(self, cur, updated_ids: list[int]) -> None:
         # Every author of an updated paper may see its year or topics move.
@@ -598,12 +588,12 @@ class BatchLoader:
                 if not code or code in seen_codes or not is_category_code(code):
                     continue
                 seen_codes.add(code)
-                append(f"{pid}\t{category_slug(code)}\t{category}\t{_copy_text(category_name(code))}\t{code}\t"
+                append(f"{pid}\t{category_slug(code)}\t{category}\t{copy_text(category_name(code))}\t{code}\t"
                        f"{1.0 if code == primary else 0.5}\n")
             for phrase, weight in chosen:
                 slug = phrase_slug(phrase)
                 if slug:
-                    append(f"{pid}\t{slug}\t{phrase_kind}\t{_copy_text(phrase[:200])}\t\\N\t{weight!r}\n")
+                    append(f"{pid}\t{slug}\t{phrase_kind}\t{copy_text(phrase[:200])}\t\\N\t{weight!r}\n")
         with cur.copy("COPY stg_ptopic (paper_id, slug, kind, name, code, weight) FROM STDIN") as copy:
             copy.write("".join(lines))
         # A new topic is written with its count: updating it by its delta in the same transaction

@@ -43,11 +43,14 @@ def batches(records: Iterable, size: int, *, first: int | None = None) -> Iterat
 _DONE = object()
 
 
-def _prefetched(batches: Iterator, depth: int = 2, prepare=None) -> Iterator:
-    """Run the parser one or two batches ahead in a thread.
+def _prefetched(batches: Iterator, depth: int = 1, prepare=None) -> Iterator:
+    """Run the parser a batch ahead in a thread.
 
     While the main thread waits on Postgres (psycopg releases the GIL), the next batch is
-    parsed, so parsing and SQL overlap on two cores. Memory stays bounded by ``depth``.
+    parsed, so parsing and SQL overlap on two cores. Memory stays bounded by ``depth``: a batch
+    waiting here, one being parsed and the one loading. One waiting batch is enough to keep the
+    database busy, and each batch of papers with an unusual vocabulary holds ~100 MB of phrase
+    counts, so a second one would cost more memory than it saves time.
     With ``prepare``, items are (batch, error, prepare(batch)): the batch's database-free
     Python work (hashes, name keys, phrase counts) is done in the same thread.
     """
