@@ -163,7 +163,7 @@ class World:
     def start_worker(self):
         self.worker_log = open(self.tmp / "worker.log", "a")
         self.procs["worker"] = subprocess.Popen(
-            [PY, "-m", "celery", "-A", "config", "worker", "-Q", "default,graph,trust,ingest", "-c", "1",
+            [PY, "-m", "celery", "-A", "config", "worker", "-Q", "default,graph,trust,ingest,derive", "-c", "1",
              "--prefetch-multiplier", "1", "-l", "info"],
             cwd=ROOT, env=self.env, stdout=self.worker_log, stderr=subprocess.STDOUT)
 

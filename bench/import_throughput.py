@@ -18,7 +18,11 @@ What it does:
 4. in the same run and database, after a CHECKPOINT, times a raw ``COPY`` of the same papers
    (streamed from the same file, JSON-decoded, one row per paper: id, title, abstract, authors,
    categories, ...) into a bare UNLOGGED table, with psycopg's ``copy.write_row``;
-5. prints papers/s for both, their ratio (import/COPY) and peak RSS;
+5. prints papers/s for both, their ratio (import/COPY) and peak RSS. The import hands each committed
+   batch's search vectors to the ``derive`` queue (the in-memory broker here); before step 4 the bench
+   times that work on one worker (``manage.py derive_search_vectors``) and prints its papers/s per
+   worker, whether that keeps pace with the import, and when everything was derived (import, then
+   derive, one after the other: the least favourable order on one machine);
 6. drops the database unless ``--keep-db``;
 7. does all of this for each corpus shape of ``--shapes`` (default ``bzpeer,foreign``: our own generator's
    world and another generator's shape, see devdata/foreign.py), then prints them side
@@ -108,6 +112,13 @@ def table_counts(db_url: str) -> dict:
     return out
 
 
+def pending_search_vectors(db_url: str) -> int:
+    import psycopg
+
+    with psycopg.connect(db_url) as conn:
+        return conn.execute("SELECT count(*) FROM papers_paper WHERE search_vector IS NULL").fetchone()[0]
+
+
 def report_floor(floor, imp, copy_rate: float, result: dict) -> None:
     n = floor.papers
     allowed = imp.cores * n / (copy_rate / 8)
@@ -154,6 +165,15 @@ def run_shape(shape: str, args) -> dict | None:
         return None
     summary = next((ln for ln in imp.stdout.splitlines() if ln.startswith("imported:")), imp.stdout.strip()[-300:])
     counts = table_counts(db_url)
+    # The import hands each committed batch's search vectors to the "derive" queue (here the
+    # in-memory broker, so nothing runs them): time that work to completion on one worker, as a
+    # worker of that queue would do it, so the figures say when everything is searchable.
+    derive = run_measured([PYTHON, "manage.py", "derive_search_vectors"], env=manage_env(db_url))
+    if derive.returncode != 0:
+        print(derive.stderr[-3000:])
+        print(f"[{shape}] derive_search_vectors failed (exit {derive.returncode})")
+        return None
+    missing = pending_search_vectors(db_url)
     identity = None
     if args.identity:
         identity = run_measured([PYTHON, "manage.py", "disambiguate_authors"], env=manage_env(db_url))
@@ -200,6 +220,19 @@ def run_shape(shape: str, args) -> dict | None:
           f"{imp.machine_busy_seconds / (imp.cores * imp.seconds):.0%} of {imp.cores} cores busy")
     print(f"  {summary}")
     print("  rows: " + ", ".join(f"{k}={v}" for k, v in counts.items()))
+    derive_rate = args.papers / derive.seconds
+    searchable_rate = args.papers / (imp.seconds + derive.seconds)
+    result.update(derive_seconds=round(derive.seconds, 2), derive_papers_per_s=round(derive_rate),
+                  derive_cpu_seconds=round(derive.cpu_seconds, 1),
+                  derive_other_cpu_seconds=round(max(0.0, derive.machine_busy_seconds - derive.cpu_seconds), 1),
+                  searchable_seconds=round(imp.seconds + derive.seconds, 2), searchable_papers_per_s=round(searchable_rate),
+                  search_vectors_missing=missing)
+    print(f"  derive queue (search vectors; one worker, after the import): {derive.seconds:.1f} s = "
+          f"{derive_rate:,.0f} papers/s per worker ({'keeps' if derive_rate >= imp_rate else 'does not keep'} pace "
+          f"with the import), worker process CPU {derive.cpu_seconds:.1f} s, rest of the machine "
+          f"{result['derive_other_cpu_seconds']:.1f} s; {missing} papers left without a vector")
+    print(f"  everything derived {imp.seconds + derive.seconds:.1f} s after the import started "
+          f"(import, then derive) = {searchable_rate:,.0f} papers/s")
     if identity is not None:
         result.update(identity_seconds=round(identity.seconds, 1), identity_peak_rss_mb=round(identity.max_rss_mb))
         print(f"  identity queue (disambiguate_authors, the blocks the import queued): {identity.seconds:.1f} s, "
@@ -250,11 +283,13 @@ def main(argv=None) -> int:
         load = os.getloadavg()
         print(f"\nside by side ({args.papers} papers; load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} "
               f"on {os.cpu_count()} cores: other users' work shares the machine, compare ratios, not rates)")
-        print(f"{'corpus':<10} {'import/s':>9} {'COPY/s':>9} {'ratio':>9} {'peak RSS':>9} {'CPU µs/paper':>13}")
+        print(f"{'corpus':<10} {'import/s':>9} {'COPY/s':>9} {'ratio':>9} {'peak RSS':>9} {'CPU µs/paper':>13} "
+              f"{'derive/s':>9} {'all derived/s':>14}")
         for r in results:
             ratio = f"1/{1 / r['ratio']:.1f}" if r.get("ratio") else "-"
             print(f"{r['shape']:<10} {r['import_papers_per_s']:>9,} {r.get('copy_papers_per_s', 0):>9,} {ratio:>9} "
-                  f"{r['import_peak_rss_mb']:>6} MB {r['import_cpu_seconds'] / r['papers'] * 1e6:>13,.0f}")
+                  f"{r['import_peak_rss_mb']:>6} MB {r['import_cpu_seconds'] / r['papers'] * 1e6:>13,.0f} "
+                  f"{r['derive_papers_per_s']:>9,} {r['searchable_papers_per_s']:>14,}")
     if args.json_out:
         payload = results[0] if len(results) == 1 else {"shapes": results}
         Path(args.json_out).write_text(json.dumps(payload, indent=2))

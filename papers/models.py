@@ -52,6 +52,8 @@ class Paper(models.Model):
             GinIndex(fields=["categories"], name="paper_categories_gin"),
             # API filter by year.
             models.Index(fields=["year"], name="paper_year_idx"),
+            # The derive sweep: papers still owed a search vector (papers/ingest/load/search.py).
+            models.Index(fields=["id"], condition=models.Q(search_vector__isnull=True), name="paper_search_pending_idx"),
         ]
 
     def __str__(self):

@@ -13,7 +13,8 @@ from researchers.outbox.services import task_enqueue_on_commit
 from papers.ingest.arxiv_api import author_query, fetch_author
 from papers.ingest.harvest import METADATA_PREFIXES, harvest
 from papers.ingest.http import BACKOFF_BASE_SECONDS
-from papers.ingest.load import load_records
+from papers.ingest.load import DEFAULT_BATCH_SIZE, load_records
+from papers.ingest.load.search import derive_search_vectors, pending_search_vector_ids
 from papers.ingest.parsers import OAIError, SourceError
 from papers.models import ImportRun, ImportState
 
@@ -23,6 +24,7 @@ __all__ = [
     "import_arxiv_source", "import_arxiv_enqueue",
     "HarvestAlreadyFinished", "harvest_run_start", "harvest_run", "harvest_enqueue",
     "fetch_author_run_start", "fetch_author_run", "fetch_author_enqueue",
+    "paper_search_vectors_derive", "paper_search_vectors_derive_pending",
 ]
 
 
@@ -285,3 +287,26 @@ from papers.tasks import (  # noqa: E402
     harvest_arxiv_run as harvest_arxiv_run_task,
     import_arxiv_source as import_arxiv_source_task,
 )
+
+
+# -- derived paper data ------------------------------------------------------------------------
+
+@transaction.atomic
+def paper_search_vectors_derive(*, paper_ids: list[int]) -> int:
+    """Derive the missing search vectors of ``paper_ids`` (one committed import batch); returns how many."""
+    return derive_search_vectors(paper_ids)
+
+
+def paper_search_vectors_derive_pending(*, chunk: int = DEFAULT_BATCH_SIZE) -> int:
+    """Derive every missing search vector, ``chunk`` papers a transaction; returns how many.
+
+    The sweep behind the per-batch tasks: it finishes what a lost task or an interrupted load
+    left, and concurrent sweeps take disjoint chunks.
+    """
+    total = 0
+    while True:
+        with transaction.atomic():
+            ids = pending_search_vector_ids(limit=chunk)
+            if not ids:
+                return total
+            total += derive_search_vectors(ids)

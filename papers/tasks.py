@@ -87,3 +87,21 @@ def mark_interrupted_imports() -> int:
 
 # The embed queue's task lives with the discovery code; imported here so the worker registers it.
 from papers.discovery.tasks import embed_new_papers  # noqa: E402, F401
+
+
+@shared_task(bind=True, autoretry_for=TRANSIENT, retry_backoff=5, retry_backoff_max=300, max_retries=5,
+             time_limit=900, soft_time_limit=840, acks_late=True)
+def derive_search_vectors(self, paper_ids: list[int]) -> int:
+    """Derive the search vectors of one committed import batch (queue ``derive``)."""
+    from papers.services import paper_search_vectors_derive
+
+    return paper_search_vectors_derive(paper_ids=paper_ids)
+
+
+@shared_task(bind=True, autoretry_for=TRANSIENT, retry_backoff=30, retry_backoff_max=600, max_retries=3,
+             time_limit=3600, soft_time_limit=3300, acks_late=True)
+def derive_pending_search_vectors(self) -> int:
+    """Derive every search vector still missing (beat's safety net behind the per-batch tasks)."""
+    from papers.services import paper_search_vectors_derive_pending
+
+    return paper_search_vectors_derive_pending()

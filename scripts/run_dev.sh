@@ -15,7 +15,7 @@ if [ "${CELERY_TASK_ALWAYS_EAGER:-0}" = "1" ]; then
   disown "$!"
   echo "Author disambiguation of the pending name blocks runs in the background (var/disambiguate.log)."
 else
-  .venv/bin/celery -A config worker -B -l info -Q default,ingest,graph,trust,identity,embed --concurrency 2 \
+  .venv/bin/celery -A config worker -B -l info -Q default,ingest,derive,graph,trust,identity,embed --concurrency 2 \
     --schedule var/celerybeat-schedule &
   pids+=($!)
   # Similar papers fill in behind the running site: the worker embeds the demo in batches.

@@ -75,7 +75,7 @@ def real_celery_worker(django_db_setup, django_db_blocker):
     log = open(ROOT / "var" / "test-celery-worker.log", "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "solo", "-l", "info",
-         "-Q", "default,ingest,graph,trust,identity,embed", "-n", f"test-{os.getpid()}@%h"],
+         "-Q", "default,ingest,derive,graph,trust,identity,embed", "-n", f"test-{os.getpid()}@%h"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     from config.celery_app import app

@@ -104,15 +104,13 @@ class AuthorTopicFactory(factory.django.DjangoModelFactory):
 
 
 def fill_search_vectors():
-    """Fill Paper.search_vector as the importer does in production (title A > abstract B, 'english')."""
+    """Fill Paper.search_vector as the import's derive queue does (title A > abstract B, 'english')."""
     from django.db import connection
 
+    from papers.ingest.load.search import search_vector_sql
+
     with connection.cursor() as cur:
-        cur.execute(
-            "UPDATE papers_paper SET search_vector ="
-            " setweight(to_tsvector('english', coalesce(title, '')), 'A')"
-            " || setweight(to_tsvector('english', coalesce(abstract, '')), 'B')"
-        )
+        cur.execute(f"UPDATE papers_paper SET search_vector = {search_vector_sql()}")
 
 
 class VerifiedUserFactory(UserFactory):

@@ -391,3 +391,11 @@ def test_an_import_leaves_no_link_row_pointing_at_a_missing_paper_author_or_topi
         )
         assert cur.fetchone() == (0, 0, 0)
     assert Authorship.objects.filter(paper__arxiv_id="2401.00001").get().author.display_name == "Grace Hopper"
+
+
+def test_the_first_batch_of_a_big_import_is_one_topic_window_and_the_rest_full_batches():
+    from papers.ingest.load import batches
+    from papers.ingest.load.limits import TOPIC_WINDOW
+
+    sizes = [len(batch) for batch, _error in batches(range(5 * TOPIC_WINDOW), 2 * TOPIC_WINDOW, first=TOPIC_WINDOW)]
+    assert sizes == [TOPIC_WINDOW, 2 * TOPIC_WINDOW, 2 * TOPIC_WINDOW]

@@ -279,6 +279,20 @@ def test_kaggle_broken_line_is_one_failed_record_and_the_rest_land(arxiv_samples
     assert "must be a string" in records[5].reason
 
 
+def test_kaggle_byte_order_mark_before_the_first_line_is_read_past(arxiv_samples):
+    raw = (arxiv_samples / KAGGLE).read_bytes()
+    records = list(iter_records(io.BytesIO(b"\xef\xbb\xbf" + raw), "kaggle"))
+    assert len(records) == 200 and all(isinstance(r, PaperRecord) for r in records)
+
+
+def test_kaggle_line_with_a_lone_surrogate_or_nan_is_one_broken_record_not_a_failed_batch(arxiv_samples):
+    lines = (arxiv_samples / KAGGLE).read_bytes().splitlines(keepends=True)
+    bad = [b'{"id": "0704.0002", "title": "A \\ud800 title"}\n', b'{"id": "0704.0003", "title": NaN}\n']
+    records = list(iter_records(io.BytesIO(lines[0] + b"".join(bad) + lines[3]), "kaggle"))
+    assert [type(r).__name__ for r in records] == ["PaperRecord", "RecordError", "RecordError", "PaperRecord"]
+    assert all("invalid JSON" in r.reason for r in records[1:3])
+
+
 def test_kaggle_gzipped_and_not_json_at_all(arxiv_samples):
     raw = (arxiv_samples / KAGGLE).read_bytes()
     assert len(list(iter_records(io.BytesIO(gzip.compress(raw)), "kaggle"))) == 200

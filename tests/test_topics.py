@@ -146,3 +146,45 @@ def test_a_text_of_unknown_words_costs_bounded_candidates():
     phrases = candidate_phrases(text)
     assert len(phrases) <= 2 * 400
     assert max(len(p.split()) for p in phrases) <= 2
+
+
+def _reference_counts(docs):
+    """What PhraseExtractor.count must find: candidate_phrases of each text, the title twice,
+    phrases numbered in order of first occurrence."""
+    occurrences, per_doc = [], []
+    for title, abstract in docs:
+        found = candidate_phrases(title) * 2 + candidate_phrases(abstract)
+        occurrences += found
+        per_doc.append(found)
+    order = {term: n for n, term in enumerate(dict.fromkeys(occurrences))}
+    pairs = {}
+    for doc, found in enumerate(per_doc):
+        for term in found:
+            pairs[(doc, order[term])] = pairs.get((doc, order[term]), 0) + 1
+    return list(order), pairs
+
+
+def _made_up_docs(n, seed=7):
+    # Another generator's shape: no function words, so every run is long and every word a head.
+    import random
+
+    rng = random.Random(seed)
+    syllables = [c + v for c in "bdfgklmnprstvz" for v in "aeiou"]
+    words = ["".join(rng.choice(syllables) for _ in range(rng.randint(1, 3))) for _ in range(300)]
+    words += ["networks", "of", "binary", "the", "x-ray", "ground-based", "superconducting"]
+    text = lambda k: " ".join(rng.choice(words) for _ in range(k)).capitalize() + "."  # noqa: E731
+    return [(text(9), " ".join(text(rng.randint(4, 22)) for _ in range(8))) for _ in range(n)]
+
+
+def test_counting_a_window_finds_exactly_the_candidates_of_candidate_phrases_in_their_order(arxiv_samples):
+    docs = _real_abstracts(arxiv_samples) + _made_up_docs(150) + [("", ""), ("A", "Étude of Ünïcode names, e.g. Łódź.")]
+    counted = PhraseExtractor.count(docs)
+    terms, pairs = _reference_counts(docs)
+    assert counted.terms == terms
+    assert counted.words.tolist() == [len(t.split()) for t in terms]
+    assert dict(zip(zip(counted.pair_doc.tolist(), counted.pair_term.tolist()), counted.tf.tolist())) == pairs
+
+
+def test_a_window_with_no_candidate_counts_nothing():
+    assert PhraseExtractor.count([("The", "Of the and."), ("", "")]) is None
+    assert PhraseExtractor().extract([("The", "Of the and.")]) == [[]]

@@ -197,6 +197,10 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Queues per workload so ingest (long, CPU-bound) never starves graph builds (bursty).
 CELERY_TASK_ROUTES = {
+    # Derived paper data (search vectors) after each committed import batch: workers of this
+    # queue keep pace with an import side by side instead of inside its transactions.
+    "papers.tasks.derive_search_vectors": {"queue": "derive"},
+    "papers.tasks.derive_pending_search_vectors": {"queue": "derive"},
     "papers.tasks.*": {"queue": "ingest"},
     "graph.tasks.*": {"queue": "graph"},
     "trust.tasks.*": {"queue": "trust"},
@@ -209,6 +213,11 @@ CELERY_BEAT_SCHEDULE = {}
 # Similar papers: embed papers that have no vector yet (a no-op query when all are done).
 CELERY_BEAT_SCHEDULE["discovery-embed-new-papers"] = {
     "task": "papers.discovery.tasks.embed_new_papers",
+    "schedule": 300.0,
+}
+# Search vectors a lost or unsent per-batch task still owes (a no-op query when all are done).
+CELERY_BEAT_SCHEDULE["papers-derive-pending-search-vectors"] = {
+    "task": "papers.tasks.derive_pending_search_vectors",
     "schedule": 300.0,
 }
 # Nightly full trust recompute (trust/tasks.py), after the nightly harvest has landed.

@@ -18,10 +18,9 @@ it becomes a topic, and once it is a topic it is recognised in every later batch
 from __future__ import annotations
 
 import re
-from array import array
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from itertools import repeat
+from typing import NamedTuple
 
 import numpy as np
 from django.utils.text import slugify
@@ -379,6 +378,8 @@ _ADJ_ENDINGS = ("al", "ar", "ic", "ive", "ous", "ible", "able", "ary", "less", "
 # cuts a phrase: punctuation, math and LaTeX leftovers, digits ("h2o" leaves one-letter
 # fragments, which no phrase accepts). One findall in C over every abstract.
 _TOKEN = re.compile(r"[^\W\d_]+(?:['\-][^\W\d_]+)*|\S")
+# The same on lower-cased ASCII text, where a letter is a-z: a third faster than the Unicode classes.
+_ASCII_TOKEN = re.compile(r"[a-z]+(?:['\-][a-z]+)*|\S")
 
 
 @lru_cache(maxsize=1)
@@ -493,10 +494,117 @@ def candidate_phrases(text: str, max_words: int = MAX_PHRASE_WORDS) -> list[str]
     return out
 
 
-def _doc_candidates(doc: tuple[str, str]) -> list[str]:
-    # The title counts twice: it names the paper's subject most directly.
-    title = candidate_phrases(doc[0])
-    return title + title + candidate_phrases(doc[1])
+class PhraseCounts(NamedTuple):
+    """A window's candidate phrases: each distinct phrase once, in order of first occurrence, and
+    every (document, phrase) pair once, with its term frequency."""
+
+    terms: list[str]
+    words: np.ndarray  # each phrase's number of words
+    pair_doc: np.ndarray
+    pair_term: np.ndarray
+    tf: np.ndarray
+
+
+def count_phrases(docs: Sequence[tuple[str, str]], max_words: int = MAX_PHRASE_WORDS) -> PhraseCounts | None:
+    """``candidate_phrases`` of every (title, abstract) of a window, counted with the title twice.
+
+    The same candidates, found for the whole window at once: the window's words become ids with
+    their classes in arrays, runs and n-grams are array operations, and an n-gram is an id made
+    from its prefix's id and its last word's, so a phrase string is built once per distinct
+    phrase instead of once per occurrence. Phrase ids follow the order in which
+    ``candidate_phrases`` would first emit each phrase, as the choice between equal scores does.
+    """
+    from pandas import factorize  # hashing, not sorting: ids of n-grams and pairs in one pass each
+
+    tokens: list[str] = []
+    for title, abstract in docs:
+        for text in (title or "", abstract or ""):
+            text = text.lower()
+            tokens += (_ASCII_TOKEN if text.isascii() else _TOKEN).findall(text)
+            tokens.append("")  # ends each text as in candidate_phrases: no token is empty, and it ends any run
+    words = list(dict.fromkeys(tokens))
+    word_id = dict(zip(words, range(len(words))))
+    tok = np.fromiter(map(word_id.__getitem__, tokens), dtype=np.int64, count=len(tokens))
+    del tokens  # a window's occurrences as strings: the largest object here
+    n_words = len(words)
+    word_cls = np.fromiter(map(_class_of, words), dtype=np.int8, count=n_words)
+    nouns = np.flatnonzero(word_cls >= _NOUN)
+    unigram = np.zeros(n_words, dtype=bool)
+    unigram[nouns] = np.fromiter(map(_unigram_ok, [words[i] for i in nouns.tolist()]), dtype=bool, count=len(nouns))
+    bad_head = np.fromiter(map(BAD_HEADS.__contains__, words), dtype=bool, count=n_words)
+
+    # Runs: consecutive content words; a plural noun is the last word of its run.
+    cls = word_cls[tok]
+    content = cls != _BREAK
+    continues = np.zeros(len(tok), dtype=bool)
+    continues[1:] = content[:-1] & (cls[:-1] != _PLURAL)
+    pos = np.flatnonzero(content)
+    run_of = np.cumsum(content & ~continues)[pos] - 1
+    run_start = pos[np.flatnonzero(np.diff(run_of, prepend=-1))]
+    j = pos - run_start[run_of]  # the word's index in its run
+    # A run too long to segment proposes two-word phrases at most (see candidate_phrases).
+    span = np.where(np.bincount(run_of)[run_of] <= LONG_RUN, max_words, min(2, max_words))
+    head = cls[pos] >= _NOUN
+    grams = head & ~bad_head[tok[pos]]
+
+    # Occurrences: a head's unigram, and its n-grams; each n-gram's id is made from its prefix's.
+    occ_pos = [pos[head & unigram[tok[pos]]]]
+    occ_len = [np.ones(len(occ_pos[0]), dtype=np.int64)]
+    occ_key = [tok[occ_pos[0]]]
+    gram_id = tok  # the id of the n-gram of length n ending at each position (where j >= n - 1)
+    offset = n_words
+    for n in range(2, max_words + 1):
+        at = pos[(j >= n - 1) & (span >= n)]
+        if not len(at):
+            break
+        codes, keys = factorize(gram_id[at - 1] * n_words + tok[at])
+        gram_id = np.full(len(tok), -1, dtype=np.int64)
+        gram_id[at] = codes
+        emitted = pos[grams & (j >= n - 1) & (span >= n)]
+        occ_pos.append(emitted)
+        occ_len.append(np.full(len(emitted), n, dtype=np.int64))
+        occ_key.append(gram_id[emitted] + offset)
+        offset += len(keys)
+    occ_pos_a, occ_len_a = np.concatenate(occ_pos), np.concatenate(occ_len)
+    if not len(occ_pos_a):
+        return None
+    # candidate_phrases' order: by head, its unigram first, then its longest n-gram first. Each
+    # part is already in position order, so the stable sort merges a few sorted runs.
+    stream = np.argsort(occ_pos_a * (max_words + 1) + np.where(occ_len_a == 1, 0, max_words + 1 - occ_len_a),
+                        kind="stable")
+    occ_pos_a, occ_len_a = occ_pos_a[stream], occ_len_a[stream]
+    # Ids in order of first appearance: exactly the phrase order of candidate_phrases.
+    occ_term, _keys = factorize(np.concatenate(occ_key)[stream])
+    n_terms = len(_keys)
+    is_first = np.ones(len(occ_term), dtype=bool)
+    is_first[1:] = occ_term[1:] > np.maximum.accumulate(occ_term)[:-1]
+    first = np.flatnonzero(is_first)  # the first occurrence of phrase 0, 1, 2 ...
+
+    # Each distinct phrase's words, from its first occurrence.
+    first_pos, first_len = occ_pos_a[first], occ_len_a[first]
+    word_arr = np.array(words, dtype=object)
+    terms = np.empty(n_terms, dtype=object)
+    for n in range(1, max_words + 1):
+        which = np.flatnonzero(first_len == n)
+        if len(which):
+            ends = first_pos[which]
+            parts = [word_arr[tok[ends - (n - 1 - k)]] for k in range(n)]
+            terms[which] = list(map(" ".join, zip(*parts))) if n > 1 else parts[0]
+
+    # Term frequencies per (document, phrase); title words count twice: the title names the
+    # paper's subject most directly.
+    text = np.searchsorted(np.flatnonzero(tok == word_id[""]), occ_pos_a)
+    pair_codes, pairs = factorize((text >> 1) * n_terms + occ_term)
+    tf = np.bincount(pair_codes, weights=np.where(text & 1, 1, 2)).astype(np.int64)
+    pair_doc, pair_term = np.divmod(pairs, n_terms)
+    # Narrow types: a batch ahead keeps several windows of these alive.
+    return PhraseCounts(terms.tolist(), first_len.astype(np.int8), pair_doc.astype(np.int32),
+                        pair_term.astype(np.int32), tf.astype(np.int32))
+
+
+def _class_of(word: str) -> int:
+    cls = _class_cache.get(word)
+    return word_class(word) if cls is None else cls
 
 
 def phrase_ok(phrase: str) -> bool:
@@ -559,43 +667,25 @@ class PhraseExtractor:
         return self.select(len(docs), self.count(docs))
 
     @staticmethod
-    def count(docs: Sequence[tuple[str, str]]):
-        """The candidate phrases of a window: the costly half of ``extract``.
+    def count(docs: Sequence[tuple[str, str]]) -> PhraseCounts | None:
+        """The candidate phrases of a window and their counts: the costly half of ``extract``.
 
         It depends on nothing but ``docs`` (not on ``known``), so the loader runs it a batch
-        ahead in its parse thread while the main thread waits on Postgres.
-        Returns (terms, ids, indptr): each distinct phrase once, and every document's
-        candidates as int32 ids into ``terms`` (document d's are ids[indptr[d]:indptr[d + 1]]),
-        or None when there is no candidate. Ids, not strings per occurrence: on a large
-        vocabulary (made-up words, another language) a window holds ~700k occurrences.
+        ahead in its parse thread while the main thread waits on Postgres. Exactly the
+        candidates of ``candidate_phrases`` (the title counted twice), found with array
+        operations over the whole window instead of a Python loop per word: on made-up or
+        foreign words every word is a candidate head and the loop cost ~300 µs a paper.
+        None when there is no candidate.
         """
-        if not docs:
-            return None
-        occurrences: list[str] = []
-        indptr = [0]
-        for doc in docs:
-            occurrences += _doc_candidates(doc)
-            indptr.append(len(occurrences))
-        if not occurrences:
-            return None
-        # Ids in order of first occurrence, assigned by C loops (dict.fromkeys, map) rather than
-        # a setdefault call per occurrence.
-        terms = list(dict.fromkeys(occurrences))
-        vocab = dict(zip(terms, range(len(terms))))
-        return terms, array("i", map(vocab.__getitem__, occurrences)), indptr
+        return count_phrases(docs)
 
-    def select(self, n_docs: int, counted) -> list[list[tuple[str, float]]]:
+    def select(self, n_docs: int, counted: PhraseCounts | None) -> list[list[tuple[str, float]]]:
         """The top phrases of each document from ``count``'s output, given what is ``known`` now."""
         results: list[list[tuple[str, float]]] = [[] for _ in range(n_docs)]
         if counted is None or not n_docs:
             return results
-        terms, ids, indptr = counted
+        terms, term_words, pair_doc, pair_term, tf = counted
         n_terms = len(terms)
-        ids = np.frombuffer(ids, dtype=np.int32).astype(np.int64)
-        doc_of = np.repeat(np.arange(n_docs, dtype=np.int64), np.diff(np.asarray(indptr)))
-        # (document, phrase) pairs with their counts, sorted by document: the term frequencies.
-        pairs, tf = np.unique(doc_of * n_terms + ids, return_counts=True)
-        pair_doc, pair_term = np.divmod(pairs, n_terms)
         df = np.bincount(pair_term, minlength=n_terms)
         # A phrase in over a fifth of a big window is background vocabulary for that window.
         max_df = n_docs if n_docs < 200 else max(self.min_df, int(0.2 * n_docs))
@@ -611,8 +701,7 @@ class PhraseExtractor:
         chosen_terms = np.flatnonzero(eligible)
         if not len(chosen_terms):
             return results
-        n_words = np.fromiter(map(str.count, map(term_at, chosen_terms.tolist()), repeat(" ")), dtype=np.int64,
-                              count=len(chosen_terms)) + 1
+        n_words = term_words[chosen_terms]
         # Smoothed IDF; with a tiny window it is nearly flat and the length boost decides.
         weight = np.zeros(n_terms)
         weight[chosen_terms] = (np.log((1 + n_docs) / (1 + df[chosen_terms])) + 1.0) * _LENGTH_BOOST[
@@ -622,19 +711,21 @@ class PhraseExtractor:
         pair_doc, pair_term, score = pair_doc[keep], pair_term[keep], score[keep]
         norm = np.sqrt(np.bincount(pair_doc, weights=score * score, minlength=n_docs))
         score = score / norm[pair_doc]
+        # Only a phrase scoring min_score or more can be chosen: the rest is never looked at, so it
+        # is left out before the sort (on made-up words, nine pairs in ten).
+        top = score >= self.min_score
+        pair_doc, pair_term, score = pair_doc[top], pair_term[top], score[top]
         # Best first within each document; equal scores in phrase order, for a stable choice.
         order = np.lexsort((pair_term, -score, pair_doc))
-        pair_doc, pair_term, score = pair_doc[order], pair_term[order], score[order]
-        bounds = np.searchsorted(pair_doc, np.arange(n_docs + 1))
-        for row in np.flatnonzero(np.diff(bounds)).tolist():
-            chosen: list[tuple[str, float]] = []
+        pair_doc = pair_doc[order]
+        bounds = np.flatnonzero(np.diff(pair_doc, prepend=-1, append=n_docs)).tolist()
+        docs, term_ids, values = pair_doc.tolist(), pair_term[order].tolist(), score[order].tolist()
+        for start, end in zip(bounds, bounds[1:]):
+            chosen = results[docs[start]]
             chosen_padded: list[str] = []
             slugs: set[str] = set()
-            for k in range(bounds[row], bounds[row + 1]):
-                value = float(score[k])
-                if value < self.min_score:
-                    break
-                term = terms[pair_term[k]]
+            for k in range(start, end):
+                term = terms[term_ids[k]]
                 padded = f" {term} "
                 if any(padded in c or c in padded for c in chosen_padded):
                     continue  # "architecture search" inside "neural architecture search"
@@ -642,9 +733,8 @@ class PhraseExtractor:
                 if not slug or slug in slugs:
                     continue  # "wave signal" after "wave signals": one topic
                 slugs.add(slug)
-                chosen.append((term, round(value, 4)))
+                chosen.append((term, round(values[k], 4)))
                 chosen_padded.append(padded)
                 if len(chosen) >= self.top_k:
                     break
-            results[row] = chosen
         return results

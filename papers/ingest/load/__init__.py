@@ -5,7 +5,9 @@ Per batch, in one transaction:
 1. Python compares each record's content hash with the stored one (one indexed query), so a
    re-import of unchanged data does no further work, and decides create / update / delete.
 2. ``COPY`` puts the changed papers into a TEMP staging table; one ``INSERT … SELECT … ON
-   CONFLICT`` upserts them, computing the weighted search vector in SQL.
+   CONFLICT`` upserts them. Their search vectors are derived after the commit by a task on the
+   ``derive`` queue (search.py), or in the same statement when the load runs inside the
+   caller's transaction.
 3. Bylines are copied into staging, matched to author records by name key in SQL (ORCID, exact
    key, then the weak initials key), new records are inserted with DBLP-style numbered slugs,
    and authorships are upserted per (paper, position). A slot whose raw string is unchanged

@@ -13,14 +13,16 @@ from papers.ingest.load.limits import ERRORS_CAP, MAX_VARIANTS, TOPIC_WINDOW
 from papers.ingest.load.maintenance import loader_transaction_settings
 from papers.ingest.load.prepare import (
     Prepared,
-    byline_tail,
+    byline_lines,
     clean,
     content_hash,
+    copy_text,
     count_windows,
     find_code_url,
     merge_versions,
     validate,
 )
+from papers.ingest.load.search import search_vector_sql
 from papers.ingest.records import PaperRecord, RecordError
 from papers.ingest.topics import (
     PhraseExtractor,
@@ -31,8 +33,10 @@ from papers.ingest.topics import (
     phrase_slug,
 )
 from papers.models import ImportRun, TopicKind
+from papers.tasks import derive_search_vectors as derive_search_vectors_task
 from researchers.disambiguation.services import identity_blocks_queue_touched
 from researchers.models import Author
+from researchers.outbox.services import task_enqueue_on_commit
 
 
 @dataclass
@@ -135,6 +139,9 @@ class BatchLoader:
         self.run = run
         self.extractor: PhraseExtractor | None = None
         self._prepared: Prepared | None = None
+        # Whether this batch commits on its own, so that its search vectors can be derived by the
+        # derive queue after the commit (papers/ingest/load/search.py).
+        self._defer_search = False
         # Bylines in stg_byline when it was last analysed: its statistics survive TRUNCATE, and
         # batches are alike, so it is re-analysed only when a batch is much bigger.
         self._analyzed_bylines = 0
@@ -172,6 +179,7 @@ class BatchLoader:
             records[item.arxiv_id] = item
         outermost = not connection.in_atomic_block
         try:
+            self._defer_search = outermost
             with transaction.atomic():
                 if outermost:
                     loader_transaction_settings()
@@ -272,15 +280,15 @@ class BatchLoader:
                     clean(rec.report_no), clean(rec.submitter, 300), bool(code_url), code_url,
                     bool(rec.withdrawn), len(rec.authors), digest,
                 ))
-        # The search vector is built here, in the same statement, so it can never drift from the text.
+        # Every write of the text writes its search vector or clears it for the derive queue, so
+        # the vector can never drift from the text.
+        vector = "NULL" if self._defer_search else search_vector_sql()
         cur.execute(
             f"""
             INSERT INTO papers_paper ({_PAPER_COLS}, deleted, search_vector, created_at, modified_at)
             SELECT arxiv_id, version, versions::jsonb, title, abstract, categories, primary_category, submitted,
                    updated, year, doi, journal_ref, comments, license, report_no, submitter, has_code, code_url,
-                   withdrawn, authors_count, content_hash, false,
-                   setweight(to_tsvector('english', title), 'A') || setweight(to_tsvector('english', abstract), 'B'),
-                   now(), now()
+                   withdrawn, authors_count, content_hash, false, {vector}, now(), now()
             FROM stg_paper
             ON CONFLICT (arxiv_id) DO UPDATE SET
                 version = EXCLUDED.version, versions = EXCLUDED.versions, title = EXCLUDED.title,
@@ -301,6 +309,8 @@ class BatchLoader:
             ids[arxiv_id] = pid
             if not inserted:
                 updated_ids.append(pid)
+        if self._defer_search:
+            task_enqueue_on_commit(task=derive_search_vectors_task, args=[sorted(ids.values())])
 
         bylines = self._stage_bylines(cur, upserts, ids)
         if updated_ids:
@@ -314,17 +324,14 @@ class BatchLoader:
     def _stage_bylines(self, cur, upserts: list, ids: dict[str, int]) -> int:
         """COPY the bylines of ``upserts`` into stg_byline; returns how many rows."""
         ready = self._prepared.bylines if self._prepared else {}
-        staged = 0
+        lines: list[str] = []
+        for rec, _digest, _versions in upserts:
+            prefix = f"{ids[rec.arxiv_id]}\t"
+            rows = ready.get(id(rec))
+            lines.extend(prefix + row + "\n" for row in (byline_lines(rec) if rows is None else rows))
         with cur.copy(f"COPY stg_byline ({_BYLINE_COLS}) FROM STDIN") as copy:
-            for rec, _digest, _versions in upserts:
-                pid = ids[rec.arxiv_id]
-                rows = ready.get(id(rec))
-                if rows is None:
-                    rows = [byline_tail(position, a) for position, a in enumerate(rec.authors)]
-                for row in rows:
-                    copy.write_row((pid, *row))
-                staged += len(rows)
-        return staged
+            copy.write("".join(lines))
+        return len(lines)
 
     def _retire_old_bylines(self, cur, updated_ids: list[int]) -> None:
         # Every author of an updated paper may see its year or topics move.
@@ -432,7 +439,10 @@ class BatchLoader:
 
     def _match_authors(self, cur, *, bylines: int) -> int:
         if bylines > 2 * self._analyzed_bylines:
-            cur.execute("ANALYZE stg_byline")
+            # Only the columns the matching statements join and filter on: the names and
+            # affiliations themselves (most of the table) steer no plan.
+            cur.execute("ANALYZE stg_byline (paper_id, position, raw_name, name_key, initials_key, initials_only, "
+                        "is_collaboration, inst_key, orcid, author_id)")
             self._analyzed_bylines = bylines
         cur.execute(
             """
@@ -565,21 +575,27 @@ class BatchLoader:
             extractor.known.update(phrase for chosen in chosen_in_window for phrase, _w in chosen
                                    if phrase_slug(phrase))
             phrases.extend(chosen_in_window)
+        # ~7 rows a paper, each of a paper id, a slug, a name made of words and a float: written as
+        # COPY text lines directly, a fifth of the cost of write_row's per-value adaptation.
+        category, phrase_kind = TopicKind.CATEGORY.value, TopicKind.PHRASE.value
+        lines: list[str] = []
+        append = lines.append
+        for (rec, _d, _v), chosen in zip(upserts, phrases, strict=True):
+            pid = ids[rec.arxiv_id]
+            primary = canonical_category(rec.primary_category or (rec.categories[0] if rec.categories else ""))
+            seen_codes = set()
+            for code in [primary, *map(canonical_category, rec.categories)]:
+                if not code or code in seen_codes or not is_category_code(code):
+                    continue
+                seen_codes.add(code)
+                append(f"{pid}\t{category_slug(code)}\t{category}\t{copy_text(category_name(code))}\t{code}\t"
+                       f"{1.0 if code == primary else 0.5}\n")
+            for phrase, weight in chosen:
+                slug = phrase_slug(phrase)
+                if slug:
+                    append(f"{pid}\t{slug}\t{phrase_kind}\t{copy_text(phrase[:200])}\t\\N\t{weight!r}\n")
         with cur.copy("COPY stg_ptopic (paper_id, slug, kind, name, code, weight) FROM STDIN") as copy:
-            for (rec, _d, _v), chosen in zip(upserts, phrases, strict=True):
-                pid = ids[rec.arxiv_id]
-                primary = canonical_category(rec.primary_category or (rec.categories[0] if rec.categories else ""))
-                seen_codes = set()
-                for code in [primary, *map(canonical_category, rec.categories)]:
-                    if not code or code in seen_codes or not is_category_code(code):
-                        continue
-                    seen_codes.add(code)
-                    copy.write_row((pid, category_slug(code), TopicKind.CATEGORY, category_name(code), code,
-                                    1.0 if code == primary else 0.5))
-                for phrase, weight in chosen:
-                    slug = phrase_slug(phrase)
-                    if slug:
-                        copy.write_row((pid, slug, TopicKind.PHRASE, phrase[:200], None, weight))
+            copy.write("".join(lines))
         # A new topic is written with its count: updating it by its delta in the same transaction
         # would write every new row twice, and papers_count is indexed, so the second version
         # goes into every index of the table (no HOT update). A topic a concurrent import

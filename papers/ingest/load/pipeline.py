@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 
 from papers.ingest.load.authors import drain_author_refresh
 from papers.ingest.load.batch import BatchLoader
-from papers.ingest.load.limits import DEFAULT_BATCH_SIZE, REFRESH_EVERY_PAPERS
+from papers.ingest.load.limits import DEFAULT_BATCH_SIZE, REFRESH_EVERY_PAPERS, TOPIC_WINDOW
 from papers.ingest.load.maintenance import ANALYZE_EVERY_BATCHES, analyze_grown, vacuum_grown
 from papers.ingest.load.prepare import prepare
 from papers.ingest.records import PaperRecord, RecordError
@@ -17,11 +17,13 @@ from papers.models import ImportRun
 from researchers.disambiguation.services import identity_blocks_dispatch
 
 
-def batches(records: Iterable, size: int) -> Iterator[tuple[list, BaseException | None]]:
-    """Batches of ``size`` items; a source that breaks mid-way yields its last good batch
-    together with the exception, so the good records are committed before it propagates."""
+def batches(records: Iterable, size: int, *, first: int | None = None) -> Iterator[tuple[list, BaseException | None]]:
+    """Batches of ``size`` items (the first of ``first``, when given); a source that breaks mid-way
+    yields its last good batch together with the exception, so the good records are committed
+    before it propagates."""
     batch: list = []
     iterator = iter(records)
+    goal = first or size
     while True:
         try:
             item = next(iterator)
@@ -31,9 +33,9 @@ def batches(records: Iterable, size: int) -> Iterator[tuple[list, BaseException 
             yield batch, exc
             return
         batch.append(item)
-        if len(batch) >= size:
+        if len(batch) >= goal:
             yield batch, None
-            batch = []
+            batch, goal = [], size
     if batch:
         yield batch, None
 
@@ -41,11 +43,14 @@ def batches(records: Iterable, size: int) -> Iterator[tuple[list, BaseException 
 _DONE = object()
 
 
-def _prefetched(batches: Iterator, depth: int = 2, prepare=None) -> Iterator:
-    """Run the parser one or two batches ahead in a thread.
+def _prefetched(batches: Iterator, depth: int = 1, prepare=None) -> Iterator:
+    """Run the parser a batch ahead in a thread.
 
     While the main thread waits on Postgres (psycopg releases the GIL), the next batch is
-    parsed, so parsing and SQL overlap on two cores. Memory stays bounded by ``depth``.
+    parsed, so parsing and SQL overlap on two cores. Memory stays bounded by ``depth``: a batch
+    waiting here, one being parsed and the one loading. One waiting batch is enough to keep the
+    database busy, and each batch of papers with an unusual vocabulary holds ~100 MB of phrase
+    counts, so a second one would cost more memory than it saves time.
     With ``prepare``, items are (batch, error, prepare(batch)): the batch's database-free
     Python work (hashes, name keys, phrase counts) is done in the same thread.
     """
@@ -108,7 +113,11 @@ def load_records(
     if refresh_every is None:
         refresh_every = max(1, REFRESH_EVERY_PAPERS // max(1, batch_size))
     try:
-        for batch, error, prepared in _prefetched(batches(records, max(1, batch_size)), prepare=prepare):
+        batch_size = max(1, batch_size)
+        # Nothing overlaps the parsing of the first batch, so it is one topic window: the database
+        # starts a few seconds sooner, and windows (hence topics) fall exactly as without it.
+        first = TOPIC_WINDOW if batch_size > TOPIC_WINDOW and batch_size % TOPIC_WINDOW == 0 else None
+        for batch, error, prepared in _prefetched(batches(records, batch_size, first=first), prepare=prepare):
             if batch:
                 stats = loader.load_batch(batch, prepared=prepared)
                 loaded += 1

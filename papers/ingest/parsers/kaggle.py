@@ -7,9 +7,10 @@ a snapshot at all and fails as a whole.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import BinaryIO
+
+import orjson
 
 from papers.ingest.latex import to_unicode
 from papers.ingest.names import from_authors_parsed, split_author_string
@@ -26,6 +27,7 @@ from papers.ingest.parsers.base import (
 from papers.ingest.records import PaperRecord, RecordError, VersionInfo
 
 FORMAT = "kaggle"
+_BOM = b"\xef\xbb\xbf"  # a UTF-8 byte order mark some exports put before the first line
 
 
 def parse_kaggle_object(obj: dict) -> PaperRecord | RecordError:
@@ -109,8 +111,10 @@ def iter_kaggle(stream: BinaryIO) -> Iterator[PaperRecord | RecordError]:
             continue
         if not line.strip():
             continue
+        if not seen_object and line.startswith(_BOM):
+            line = line[len(_BOM):]
         try:
-            obj = json.loads(line)
+            obj = orjson.loads(line)
         except (UnicodeDecodeError, ValueError) as exc:
             if not seen_object:
                 raise SourceError(f"not a Kaggle JSON-lines snapshot: line {lineno} is not JSON ({exc})") from exc
