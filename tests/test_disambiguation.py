@@ -239,3 +239,28 @@ def test_a_block_above_the_subblock_size_is_cut_by_s2and_subblocking_and_still_c
     assert sorted(sid for c in result.clusters for sid in c) == [str(i) for i in range(6)]
     # Subblocking splits by first name, so a Yi and a Yang never share a cluster.
     assert all(len({sigs[int(s)].first for s in c}) == 1 for c in result.clusters)
+
+
+def test_blocks_whose_task_was_lost_are_sent_again_by_the_sweep_and_recent_ones_are_left_alone(
+        django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from researchers.disambiguation.services import identity_blocks_redispatch_stale
+
+    load(physicist_papers(n=2))
+    pending = PendingIdentityBlock.objects.all()
+    assert pending.count() == 3 and not pending.filter(dispatched_at__isnull=True).exists()
+    # Sent a minute ago: its task may still be queued.
+    pending.update(dispatched_at=timezone.now() - timedelta(minutes=1))
+    with django_capture_on_commit_callbacks(execute=True) as sent:
+        assert identity_blocks_redispatch_stale() == 0
+    assert not sent
+    # Sent two hours ago and never finished: the broker lost it.
+    pending.update(dispatched_at=timezone.now() - timedelta(hours=2))
+    with django_capture_on_commit_callbacks(execute=True) as sent:
+        assert identity_blocks_redispatch_stale() == 3
+    assert len(sent) == 1
+    assert not PendingIdentityBlock.objects.exists()  # the eager task ran: the blocks are clustered
+    assert Authorship.objects.filter(confidence__isnull=True).count() == 0

@@ -103,3 +103,17 @@ def test_an_import_inside_the_callers_transaction_writes_the_vector_in_the_same_
     assert connection.in_atomic_block
     _import([paper("2301.00020", person("Ada", "Lovelace"), title="Notes on the engine")])
     assert _missing_vectors() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_load_demo_leaves_every_paper_searchable_before_any_worker_starts(derive_queue, tmp_path, settings):
+    import io
+
+    from django.core.management import call_command
+
+    settings.ARXIV_SAMPLES_DIR = tmp_path / "absent"
+    out = io.StringIO()
+    call_command("load_demo", "--papers", "40", "--out", str(tmp_path / "demo.jsonl.gz"), stdout=out)
+    assert derive_queue  # the batches were handed to the derive queue as usual...
+    assert _missing_vectors() == 0  # ...and the demo did not wait for it
+    assert f"{Paper.objects.count()} search vectors derived" in out.getvalue()

@@ -220,6 +220,11 @@ CELERY_BEAT_SCHEDULE["papers-derive-pending-search-vectors"] = {
     "task": "papers.tasks.derive_pending_search_vectors",
     "schedule": 300.0,
 }
+# Name blocks whose identity task was lost (a flushed broker, a killed worker) are sent again.
+CELERY_BEAT_SCHEDULE["identity-redispatch-stale-blocks"] = {
+    "task": "researchers.disambiguation.tasks.redispatch_stale_blocks",
+    "schedule": 600.0,
+}
 # Nightly full trust recompute (trust/tasks.py), after the nightly harvest has landed.
 CELERY_BEAT_SCHEDULE["trust-recompute-nightly"] = {
     "task": "trust.tasks.recompute_trust",

@@ -22,6 +22,7 @@ import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -91,6 +92,23 @@ def identity_blocks_dispatch() -> int:
             chunk = block_keys[i:i + BLOCKS_PER_TASK]
             transaction.on_commit(lambda chunk=chunk: disambiguate_blocks_task.delay(chunk))
     return len(block_keys)
+
+
+# A block sent this long ago and still pending lost its task (a broker flushed or restarted
+# without persistence, a worker killed before acking): the sweep sends it again. A task takes
+# at most an hour (its time limit); a duplicate finds nothing new in the block and costs a read.
+REDISPATCH_AFTER = timedelta(hours=1)
+
+
+def identity_blocks_redispatch_stale(*, older_than: timedelta = REDISPATCH_AFTER) -> int:
+    """Beat's safety net behind the per-import dispatch: send again the pending blocks whose task
+    was sent more than ``older_than`` ago and never finished them. Returns the blocks sent."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "UPDATE researchers_pendingidentityblock SET dispatched_at = NULL WHERE dispatched_at < %s",
+            [timezone.now() - older_than],
+        )
+    return identity_blocks_dispatch()
 
 
 # -- clustering ----------------------------------------------------------------------------------

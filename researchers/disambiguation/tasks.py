@@ -12,3 +12,12 @@ def disambiguate_blocks(self, block_keys):
     from researchers.disambiguation.services import blocks_disambiguate
 
     return blocks_disambiguate(block_keys=list(block_keys))
+
+
+@shared_task(bind=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3, time_limit=600,
+             soft_time_limit=540)
+def redispatch_stale_blocks(self):
+    """Beat: send again the pending blocks whose task was lost (services.identity_blocks_redispatch_stale)."""
+    from researchers.disambiguation.services import identity_blocks_redispatch_stale
+
+    return identity_blocks_redispatch_stale()
