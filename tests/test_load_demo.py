@@ -61,3 +61,25 @@ def test_in_eager_mode_the_demo_leaves_its_name_blocks_pending_for_disambiguate_
     assert f"{pending} name blocks wait for disambiguation" in said
     call_command("disambiguate_authors", stdout=io.StringIO())
     assert not PendingIdentityBlock.objects.exists()
+
+
+def test_with_a_broker_load_demo_sends_again_the_blocks_an_earlier_load_sent_that_never_ran(
+        tmp_path, settings, monkeypatch, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from researchers.disambiguation import tasks
+    from researchers.models import PendingIdentityBlock
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.ARXIV_SAMPLES_DIR = tmp_path / "absent"
+    sent = []
+    monkeypatch.setattr(tasks.disambiguate_blocks, "delay", lambda keys: sent.append(keys))
+    earlier = timezone.now() - timedelta(minutes=5)
+    PendingIdentityBlock.objects.create(block_key="lin|j", queued_at=earlier, dispatched_at=earlier)
+    with django_capture_on_commit_callbacks(execute=True):
+        said = load_demo("--papers", "0")
+    assert sent == [["lin|j"]]
+    assert "1 name blocks sent again to the identity queue" in said
+    assert PendingIdentityBlock.objects.get().dispatched_at > earlier

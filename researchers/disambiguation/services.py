@@ -100,13 +100,14 @@ def identity_blocks_dispatch() -> int:
 REDISPATCH_AFTER = timedelta(hours=1)
 
 
-def identity_blocks_redispatch_stale(*, older_than: timedelta = REDISPATCH_AFTER) -> int:
+def identity_blocks_redispatch_stale(*, older_than: timedelta = REDISPATCH_AFTER, sent_before=None) -> int:
     """Beat's safety net behind the per-import dispatch: send again the pending blocks whose task
-    was sent more than ``older_than`` ago and never finished them. Returns the blocks sent."""
+    was sent more than ``older_than`` ago (or before ``sent_before``) and never finished them.
+    Returns the blocks sent."""
     with connection.cursor() as cur:
         cur.execute(
             "UPDATE researchers_pendingidentityblock SET dispatched_at = NULL WHERE dispatched_at < %s",
-            [timezone.now() - older_than],
+            [sent_before or timezone.now() - older_than],
         )
     return identity_blocks_dispatch()
 

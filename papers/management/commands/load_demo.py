@@ -13,6 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from papers.models import ImportRun, ImportState
 from papers.services import (
@@ -21,7 +22,7 @@ from papers.services import (
     import_run_start,
     paper_search_vectors_derive_pending,
 )
-from researchers.disambiguation.services import identity_dispatch_held
+from researchers.disambiguation.services import identity_blocks_redispatch_stale, identity_dispatch_held
 from researchers.models import PendingIdentityBlock
 
 DEMO_SEED = 42
@@ -101,6 +102,7 @@ class Command(BaseCommand):
         # the site starts; the blocks stay pending and scripts/run_dev.sh runs
         # `disambiguate_authors` behind the running site instead. With a broker, a worker does it.
         eager = bool(getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False))
+        started = timezone.now()
         with identity_dispatch_held() if eager else nullcontext():
             if papers:
                 self._synthetic(papers, seed, out_path, force)
@@ -117,6 +119,12 @@ class Command(BaseCommand):
         derived = paper_search_vectors_derive_pending()
         if derived:
             self.stdout.write(f"demo: {derived} search vectors derived")
+        if not eager:
+            # Blocks an earlier load sent whose tasks never ran (a test worker or a flushed broker
+            # took them): the worker that starts with the site clusters them now, not in an hour.
+            resent = identity_blocks_redispatch_stale(sent_before=started)
+            if resent:
+                self.stdout.write(f"demo: {resent} name blocks sent again to the identity queue")
         if eager:
             pending = PendingIdentityBlock.objects.count()
             self.stdout.write(f"demo: {pending} name blocks wait for disambiguation "
