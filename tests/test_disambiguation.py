@@ -264,3 +264,23 @@ def test_blocks_whose_task_was_lost_are_sent_again_by_the_sweep_and_recent_ones_
     assert len(sent) == 1
     assert not PendingIdentityBlock.objects.exists()  # the eager task ran: the blocks are clustered
     assert Authorship.objects.filter(confidence__isnull=True).count() == 0
+
+
+def test_the_sweep_task_sends_nothing_while_identity_tasks_still_wait_on_the_broker(
+        monkeypatch, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from researchers.disambiguation import tasks
+
+    assert isinstance(tasks.identity_queue_depth(tasks.redispatch_stale_blocks.app), int)  # the real broker answers
+    load(physicist_papers(n=2))
+    PendingIdentityBlock.objects.update(dispatched_at=timezone.now() - timedelta(hours=2))
+    monkeypatch.setattr(tasks, "identity_queue_depth", lambda app: 40)  # a backlog, not lost tasks
+    assert tasks.redispatch_stale_blocks.apply().get() == 0
+    assert PendingIdentityBlock.objects.count() == 3
+    monkeypatch.setattr(tasks, "identity_queue_depth", lambda app: 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.redispatch_stale_blocks.apply().get() == 3
+    assert not PendingIdentityBlock.objects.exists()

@@ -206,6 +206,8 @@ CELERY_TASK_ROUTES = {
     "trust.tasks.*": {"queue": "trust"},
     # Embedding papers is minutes of CPU per batch: its own queue keeps it off the others' way.
     "papers.discovery.tasks.*": {"queue": "embed"},
+    # The identity queue's lost-task sweep runs beside its backlog, not behind it.
+    "researchers.disambiguation.tasks.redispatch_stale_blocks": {"queue": "default"},
     # Author disambiguation (S2AND), one task per batch of name blocks.
     "researchers.disambiguation.tasks.*": {"queue": "identity"},
 }
