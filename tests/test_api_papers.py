@@ -1,18 +1,19 @@
 import pytest
-from django.db import connection
 
-from tests.factories import AuthorshipFactory, PaperFactory, PaperTopicFactory, TopicFactory
+from tests.factories import (
+    AuthorshipFactory,
+    PaperFactory,
+    PaperTopicFactory,
+    TopicFactory,
+    fill_search_vectors,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def _index_search_vectors():
     # The importer fills search_vector set-based; factories bypass it, so do the same here.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE papers_paper SET search_vector = setweight(to_tsvector('english', title), 'A')"
-            " || setweight(to_tsvector('english', abstract), 'B')"
-        )
+    fill_search_vectors()
 
 
 def test_paper_list_is_cursor_paginated_newest_first(client):

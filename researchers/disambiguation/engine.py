@@ -175,25 +175,26 @@ def _seeds(constraints: Constraints, seeded: dict[str, str]) -> dict:
     return dict(out)
 
 
+def _root(parent: dict, x):
+    """Union-find: ``x``'s root in ``parent`` (an unseen ``x`` is its own), halving the path."""
+    while parent.setdefault(x, x) != x:
+        parent[x] = parent[parent[x]]
+        x = parent[x]
+    return x
+
+
 def _merge_require_groups(constraints: Constraints, seeded: dict[str, str]) -> dict[str, str]:
     """Seeds with the require groups folded in (union-find): S2AND keeps one seed id per signature."""
     parent: dict[str, str] = {}
-
-    def find(x):
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
     by_cluster: dict[str, list[str]] = defaultdict(list)
     for sid, c in seeded.items():
         by_cluster[c].append(sid)
     for group in [*by_cluster.values(), *constraints.require]:
         for sid in group[1:]:
-            parent[find(sid)] = find(group[0])
+            parent[_root(parent, sid)] = _root(parent, group[0])
         if group:
-            find(group[0])
-    return {sid: find(sid) for sid in parent}
+            _root(parent, group[0])
+    return {sid: _root(parent, sid) for sid in parent}
 
 
 @dataclass
@@ -537,14 +538,7 @@ def coherent_parts(clusters: list[list[str]], by_sid: dict[str, Signature],
 
 def _coherent_split(members: list[str], by_sid: dict[str, Signature], seed_of: dict[str, str]) -> list[list[str]]:
     """One cluster's parts (coherent_parts): union-find over shared evidence keys."""
-    parent = list(range(len(members)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    parent: dict[int, int] = {}
     first_with: dict[tuple[str, str], int] = {}
     neutral: set[int] = set()
     for i, sid in enumerate(members):
@@ -557,11 +551,11 @@ def _coherent_split(members: list[str], by_sid: dict[str, Signature], seed_of: d
         for key in keys:
             j = first_with.setdefault(key, i)
             if j != i:
-                parent[find(i)] = find(j)
+                parent[_root(parent, i)] = _root(parent, j)
     parts: dict[int, list[str]] = defaultdict(list)
     for i, sid in enumerate(members):
         if i not in neutral:
-            parts[find(i)].append(sid)
+            parts[_root(parent, i)].append(sid)
     pieces = sorted(parts.values(), key=len, reverse=True) or [[]]
     pieces[0].extend(members[i] for i in sorted(neutral))
     return pieces
