@@ -13,7 +13,7 @@ the same tables? Two parts, each a lower bound because it leaves work out:
   staging: the rows are already final. The search vectors' ``to_tsvector`` is timed apart,
   since a binary copy of finished vectors skips it.
 - **Python.** CPU time to parse the corpus into records and do the loader's database-free work
-  on them (content hashes, name keys, phrase counts: ``loader.prepare``), with nothing sent
+  on them (content hashes, name keys, row formatting, phrase topics: ``loader.prepare``), with nothing sent
   anywhere.
 
 The CPU the target allows on this machine is ``cores × N / (COPY papers/s ÷ 8)``; the floor's
@@ -141,11 +141,14 @@ def python_floor(corpus: Path) -> tuple[int, float]:
     from papers.ingest import load as loader
     from papers.ingest.parsers import iter_records
 
+    from papers.ingest.topics import PhraseExtractor
+
     c0 = time.process_time()
     papers = 0
+    extractor = PhraseExtractor()
     with gzip.open(corpus, "rb") as fh:
         for batch, error in loader.batches(iter_records(fh, "kaggle"), loader.DEFAULT_BATCH_SIZE):
-            loader.prepare(batch)
+            loader.prepare(batch, extractor=extractor)
             papers += len(batch)
             if error is not None:
                 raise error

@@ -338,6 +338,25 @@ class PendingAuthorRefresh(models.Model):
         return f"refresh author {self.author_id}"
 
 
+class PendingTopicCount(models.Model):
+    """A change to a topic's papers_count that a batch committed and the load still owes.
+
+    Every batch touches most topics; papers_count is indexed, so applying each batch's deltas
+    rewrote the topic rows and their index entries once per batch. Batches append their summed
+    deltas here instead (no index but the key, no update), and drain_topic_counts applies them
+    at the end of the load, in the same transaction as it deletes them. Being a table, what a
+    killed import owed survives and the next load applies it.
+    """
+
+    # No FK constraint, as on PendingAuthorRefresh: a row of a deleted topic is simply skipped.
+    topic = models.ForeignKey(Topic, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+                              related_name="+")
+    n = models.IntegerField(help_text="Papers gained (or, negative, lost) by the topic")
+
+    def __str__(self):
+        return f"topic {self.topic_id} {self.n:+d}"
+
+
 # --- Citations (OpenAlex, Semantic Scholar) ---------------------------------------------------
 # Written set-based by papers.impact.store (COPY into staging, INSERT … ON CONFLICT); never saved
 # one row at a time. Keys are declared without database constraints, as on the link tables above.

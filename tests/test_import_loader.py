@@ -1,6 +1,7 @@
 """The set-based loader: idempotency, versions, bad records, name matching, topics and aggregates."""
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -399,3 +400,58 @@ def test_the_first_batch_of_a_big_import_is_one_topic_window_and_the_rest_full_b
 
     sizes = [len(batch) for batch, _error in batches(range(5 * TOPIC_WINDOW), 2 * TOPIC_WINDOW, first=TOPIC_WINDOW)]
     assert sizes == [TOPIC_WINDOW, 2 * TOPIC_WINDOW, 2 * TOPIC_WINDOW]
+
+
+def test_topic_counts_follow_papers_across_batches_and_updates():
+    ada = person("Ada", "Lovelace")
+    load([paper(f"2301.0030{i}", ada, categories=("cs.LG", "stat.ML") if i % 2 else ("cs.LG",)) for i in range(5)],
+         batch_size=2)
+    assert Topic.objects.get(code="cs.LG").papers_count == 5
+    assert Topic.objects.get(code="stat.ML").papers_count == 2
+    # A new version moves a paper from stat.ML to math.PR: one topic loses it, another gains it.
+    load([paper("2301.00301", ada, categories=("cs.LG", "math.PR"), version=2)])
+    counts = dict(Topic.objects.filter(kind="category").values_list("code", "papers_count"))
+    assert counts["cs.LG"] == 5 and counts["stat.ML"] == 1 and counts["math.PR"] == 1
+    assert all(PaperTopic.objects.filter(topic__code=code).count() == n for code, n in counts.items())
+
+
+def test_topic_counts_owed_by_a_killed_import_are_applied_by_the_next_load():
+    from papers.ingest.load import BatchLoader
+    from papers.models import PendingTopicCount
+
+    run = import_run_start(source="killed", format="test")
+    loader = BatchLoader(run=run)
+    loader.load_batch([paper("2301.00310", person("Ada", "Lovelace"))])
+    # A batch committed after the topic existed, then the process died before the end-of-run drain.
+    loader.load_batch([paper("2301.00311", person("Alan", "Turing"))])
+    assert Topic.objects.get(code="cs.LG").papers_count == 1
+    assert PendingTopicCount.objects.exists()
+    load([paper("2301.00312", person("Grace", "Hopper"), categories=("math.PR",))])
+    assert Topic.objects.get(code="cs.LG").papers_count == 2
+    assert not PendingTopicCount.objects.exists()
+
+
+def test_paper_rows_written_as_copy_text_read_back_as_the_values_themselves():
+    from django.db import connection
+
+    from papers.ingest.load.prepare import paper_line
+
+    tricky = 'Tabs\tand\nnew lines, a back\\slash, "quotes", {braces}, commas, \\N and ünïcödé'
+    rec = paper("2301.00320", person("Ada", "Lovelace"), title=tricky, abstract=tricky + "\r\x00end",
+                categories=("cs.LG", 'we"ird,{cat}\\'), doi=None, comments=tricky, withdrawn=True)
+    versions = [{"version": 1, "date": "2023-03-01T00:00:00+00:00", "size": "1kb"}]
+    with connection.cursor() as cur:
+        cur.execute("CREATE TEMP TABLE t_line (arxiv_id text, version int, versions text, title text, abstract text, "
+                    "categories text[], primary_category text, submitted timestamptz, updated timestamptz, year int, "
+                    "doi text, journal_ref text, comments text, license text, report_no text, submitter text, "
+                    "has_code bool, code_url text, withdrawn bool, authors_count int, content_hash text)")
+        with cur.copy("COPY t_line FROM STDIN") as copy:
+            copy.write(paper_line(rec, "d" * 32, versions))
+        cur.execute("SELECT title, abstract, categories, submitted, updated, year, doi, comments, withdrawn, "
+                    "authors_count, versions::jsonb, content_hash FROM t_line")
+        row = cur.fetchone()
+    assert row[0] == tricky and row[1] == tricky + "\rend"
+    assert row[2] == ["cs.LG", 'we"ird,{cat}\\']
+    assert row[3] == row[4] == dt.datetime(2023, 3, 1, tzinfo=dt.UTC) and row[5] == 2023
+    assert row[6] == "" and row[7] == tricky and row[8] is True and row[9] == 1
+    assert json.loads(row[10]) == versions and row[11] == "d" * 32

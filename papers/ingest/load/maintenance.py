@@ -7,6 +7,10 @@ from django.db import connection
 _GROWN_TABLES = ("papers_paper", "papers_authorship", "papers_papertopic", "papers_topic", "papers_institution",
                  "researchers_author", "papers_authortopic")
 ANALYZE_EVERY_BATCHES = 5
+# During a load, papers are analysed on the columns the loader's statements join and filter on:
+# sampling their titles and abstracts was most of the cost, and steers none of those plans. The
+# final vacuum_grown analyses every column.
+_LOAD_COLUMNS = {"papers_paper": "(id, arxiv_id, deleted, year, submitted, authors_count)"}
 
 
 def analyze_grown() -> None:
@@ -17,7 +21,9 @@ def analyze_grown() -> None:
     do this, but it may be off or lag behind a bulk load; geometric growth keeps the total cost
     at O(log N) analyses.
     """
-    _maintain_grown("ANALYZE", changed_rows="n_mod_since_analyze", share=0.5)
+    with connection.cursor() as cur:
+        for table in _grown(cur, changed_rows="n_mod_since_analyze", share=0.5):
+            cur.execute(f"ANALYZE {connection.ops.quote_name(table)} {_LOAD_COLUMNS.get(table, '')}")
 
 
 def vacuum_grown() -> None:
@@ -29,8 +35,8 @@ def vacuum_grown() -> None:
     would still visit the heap. Autovacuum would get there, but it may be off or far behind; at
     1M papers this pass takes ~13 s and halves the NOT EXISTS probes of a graph slice build.
     A table analysed since its last tenth of changes (the load analyses as it goes, and once
-    more before its final author refresh) is not analysed again: sampling the papers' search
-    vectors is most of an ANALYZE of papers_paper.
+    more before its final author refresh) is not analysed again, except papers_paper, which
+    the load analysed on a few columns only.
     VACUUM cannot run inside a transaction, so a load inside the caller's transaction only
     analyses.
     """
@@ -44,20 +50,19 @@ def vacuum_grown() -> None:
             [list(_GROWN_TABLES)],
         )
         for table, stale in cur.fetchall():
-            cur.execute(f"VACUUM {'(ANALYZE) ' if stale else ''}{connection.ops.quote_name(table)}")
+            analyse = stale or table in _LOAD_COLUMNS
+            cur.execute(f"VACUUM {'(ANALYZE) ' if analyse else ''}{connection.ops.quote_name(table)}")
 
 
-def _maintain_grown(command: str, *, changed_rows: str, share: float) -> None:
-    """Run ``command`` on each of _GROWN_TABLES whose pg_stat_user_tables counter ``changed_rows``
-    exceeds ``share`` of its rows (and 10k)."""
-    with connection.cursor() as cur:
-        cur.execute(
-            "SELECT s.relname FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid "
-            f"WHERE s.relname = ANY(%s) AND s.{changed_rows} > greatest(10000, %s * c.reltuples)",
-            [list(_GROWN_TABLES), share],
-        )
-        for (table,) in cur.fetchall():
-            cur.execute(f"{command} {connection.ops.quote_name(table)}")
+def _grown(cur, *, changed_rows: str, share: float) -> list[str]:
+    """The tables of _GROWN_TABLES whose pg_stat_user_tables counter ``changed_rows`` exceeds
+    ``share`` of their rows (and 10k)."""
+    cur.execute(
+        "SELECT s.relname FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid "
+        f"WHERE s.relname = ANY(%s) AND s.{changed_rows} > greatest(10000, %s * c.reltuples)",
+        [list(_GROWN_TABLES), share],
+    )
+    return [row[0] for row in cur.fetchall()]
 
 
 def loader_transaction_settings() -> None:

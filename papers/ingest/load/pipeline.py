@@ -6,9 +6,11 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Iterable, Iterator
+from functools import partial
 
 from papers.ingest.load.authors import drain_author_refresh
 from papers.ingest.load.batch import BatchLoader
+from papers.ingest.load.counts import drain_topic_counts
 from papers.ingest.load.limits import DEFAULT_BATCH_SIZE, REFRESH_EVERY_PAPERS, TOPIC_WINDOW
 from papers.ingest.load.maintenance import ANALYZE_EVERY_BATCHES, analyze_grown, vacuum_grown
 from papers.ingest.load.prepare import prepare
@@ -52,7 +54,7 @@ def _prefetched(batches: Iterator, depth: int = 1, prepare=None) -> Iterator:
     database busy, and each batch of papers with an unusual vocabulary holds ~100 MB of phrase
     counts, so a second one would cost more memory than it saves time.
     With ``prepare``, items are (batch, error, prepare(batch)): the batch's database-free
-    Python work (hashes, name keys, phrase counts) is done in the same thread.
+    Python work (hashes, name keys, row formatting, phrase topics) is done in the same thread.
     """
     slots: queue.Queue = queue.Queue(maxsize=depth)
     stop = threading.Event()
@@ -102,8 +104,8 @@ def load_records(
 ) -> None:
     """Load parsed records under ``run`` in batches, one transaction each (see module doc).
 
-    Author aggregates are refreshed every ``refresh_every`` batches (by default every
-    REFRESH_EVERY_PAPERS records) and at the end. A source
+    Author aggregates and topic counts are brought up to date every ``refresh_every`` batches (by
+    default every REFRESH_EVERY_PAPERS records) and at the end. A source
     error raised by ``records`` propagates after the records read before it are committed and
     their authors refreshed. ``on_batch(stats)`` is called after each committed batch.
     """
@@ -117,19 +119,23 @@ def load_records(
         # Nothing overlaps the parsing of the first batch, so it is one topic window: the database
         # starts a few seconds sooner, and windows (hence topics) fall exactly as without it.
         first = TOPIC_WINDOW if batch_size > TOPIC_WINDOW and batch_size % TOPIC_WINDOW == 0 else None
-        for batch, error, prepared in _prefetched(batches(records, batch_size, first=first), prepare=prepare):
+        # The parse thread owns the phrase extractor from here on (see Prepared).
+        prep = partial(prepare, extractor=loader.phrase_extractor())
+        for batch, error, prepared in _prefetched(batches(records, batch_size, first=first), prepare=prep):
             if batch:
                 stats = loader.load_batch(batch, prepared=prepared)
                 loaded += 1
                 if on_batch:
                     on_batch(stats)
                 if refresh_every and loaded % refresh_every == 0:
+                    drain_topic_counts()
                     drain_author_refresh()
                 if loaded % ANALYZE_EVERY_BATCHES == 0:
                     analyze_grown()
             if error is not None:
                 raise error
     finally:
+        drain_topic_counts()
         analyze_grown()
         drain_author_refresh()
         vacuum_grown()
