@@ -15,6 +15,7 @@ from papers.models import (
     Paper,
     PaperTopic,
     PendingAuthorRefresh,
+    PendingTopicCount,
     Topic,
 )
 
@@ -166,6 +167,18 @@ class PendingAuthorRefreshAdmin(admin.ModelAdmin):
     list_filter = ("authorships_changed",)
     search_fields = ("=author__id", "author__display_name")
     raw_id_fields = ("author",)
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(PendingTopicCount)
+class PendingTopicCountAdmin(admin.ModelAdmin):
+    """Read-only view of the topic counts committed batches still owe (normally empty between imports)."""
+
+    list_display = ("topic", "n")
+    search_fields = ("=topic__id", "topic__slug")
+    raw_id_fields = ("topic",)
 
     def has_add_permission(self, request):
         return False

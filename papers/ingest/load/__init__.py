@@ -12,8 +12,10 @@ Per batch, in one transaction:
    key, then the weak initials key), new records are inserted with DBLP-style numbered slugs,
    and authorships are upserted per (paper, position). A slot whose raw string is unchanged
    keeps its author, so a later split, merge or claim that re-pointed it survives re-imports.
-4. Category and phrase topics and the per-paper weights are upserted the same way; topic
-   counts move by deltas so a huge category is never recounted.
+4. Category and phrase topics and the per-paper weights are upserted the same way (the phrases
+   chosen in the parse thread, batch after batch in file order). Topic counts move by deltas, so
+   a huge category is never recounted; each batch queues its deltas
+   (papers_pendingtopiccount) and drain_topic_counts applies them once at the end of the load.
 5. Every touched author is queued (papers_pendingauthorrefresh); the queue is drained set-based
    every REFRESH_EVERY_PAPERS records and at the end of the load, so a prolific author's counts
    are recomputed once per drain rather than once per batch.
