@@ -455,3 +455,16 @@ def test_paper_rows_written_as_copy_text_read_back_as_the_values_themselves():
     assert row[3] == row[4] == dt.datetime(2023, 3, 1, tzinfo=dt.UTC) and row[5] == 2023
     assert row[6] == "" and row[7] == tricky and row[8] is True and row[9] == 1
     assert json.loads(row[10]) == versions and row[11] == "d" * 32
+
+
+def test_content_hashes_encode_records_exactly_as_the_standard_json_library_did():
+    import orjson
+
+    from papers.ingest.load.prepare import content_hash
+
+    tricky = 'quotes " and \\ backslash, \t\n\r\x01\x1f\x7f controls, ünïcödé, \u2028, 𝔼=mc², emoji 🧪'
+    payload = [tricky, 1, None, True, False, [tricky, "cs.LG"], [[tricky, "", False, "0000-0002-1825-0097"]]]
+    # Stored hashes were made with json.dumps: a different encoding would rewrite every paper once.
+    assert orjson.dumps(payload) == json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    rec = paper("2301.00330", person("Zoë", "Ångström", affiliation=tricky), title=tricky, abstract=tricky)
+    assert content_hash(rec) == "5aa9ca2b9568a3fda55f93f66146e3ce"  # the value json.dumps gave
