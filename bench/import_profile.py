@@ -60,8 +60,6 @@ def main(argv=None) -> int:
             sql_time[key] += time.perf_counter() - t0
             sql_count[key] += 1
 
-    if os.environ.get('SWITCH'):
-        sys.setswitchinterval(float(os.environ['SWITCH']))
     run = import_run_start(source=str(args.corpus), format="auto", params={"via": "bench/import_profile.py"})
     profiler = cProfile.Profile() if args.python else None
     t0 = time.perf_counter()

@@ -42,16 +42,17 @@ def test_an_eager_import_that_commits_its_own_batches_leaves_every_paper_searcha
 
 @pytest.fixture
 def derive_queue(monkeypatch):
-    """Tasks go to a broker instead of running in-process; the derive tasks sent are kept here."""
+    """The derive tasks an import sends are kept here, as if no worker had taken them yet.
+
+    Only the derive task is held: the other tasks an import sends (identity blocks, graph
+    slices) still run in-process. Sending those to the real broker instead would let the
+    session's test worker run them against this test's rows while its teardown truncates them.
+    """
     from papers import tasks
 
-    conf = tasks.derive_search_vectors.app.conf
-    eager = conf.task_always_eager
-    conf.task_always_eager = False
     sent = []
     monkeypatch.setattr(tasks.derive_search_vectors, "apply_async", lambda args, **kw: sent.append(args))
-    yield sent
-    conf.task_always_eager = eager
+    return sent
 
 
 @pytest.mark.django_db(transaction=True)
