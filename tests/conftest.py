@@ -75,7 +75,7 @@ def real_celery_worker(django_db_setup, django_db_blocker):
     log = open(ROOT / "var" / "test-celery-worker.log", "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "solo", "-l", "info",
-         "-Q", "default,ingest,derive,graph,trust,identity,embed", "-n", f"test-{os.getpid()}@%h"],
+         "-Q", "default,ingest,derive,graph,trust,identity,embed", "-n", _worker_name()],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     from config.celery_app import app
@@ -84,7 +84,7 @@ def real_celery_worker(django_db_setup, django_db_blocker):
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"celery worker exited early; see {log.name}")
-        if app.control.inspect(timeout=1.0, destination=[f"test-{os.getpid()}@{os.uname().nodename}"]).ping():
+        if app.control.inspect(timeout=1.0, destination=[_worker_name()]).ping():
             break
     else:
         proc.terminate()
@@ -112,6 +112,25 @@ def celery_not_eager(settings, real_celery_worker):
     _set_task_join_will_block(False)
     yield real_celery_worker
     app.conf.task_always_eager = True
+    # A task the test set off (a graph build after an identity task, say) may still be running:
+    # let the worker finish before the test's teardown truncates the rows it works on.
+    _wait_until_worker_idle(app, _worker_name())
+
+
+def _worker_name() -> str:
+    return f"test-{os.getpid()}@{os.uname().nodename}"
+
+
+def _wait_until_worker_idle(app, name: str, timeout: float = 30.0) -> None:
+    inspect = app.control.inspect(timeout=1.0, destination=[name])
+    quiet = 0
+    deadline = time.monotonic() + timeout
+    while quiet < 2 and time.monotonic() < deadline:
+        active, reserved = inspect.active() or {}, inspect.reserved() or {}
+        busy = any(active.get(name, ())) or any(reserved.get(name, ()))
+        quiet = 0 if busy else quiet + 1
+        if quiet < 2:
+            time.sleep(0.1)
 
 
 @pytest.fixture(scope="session")
