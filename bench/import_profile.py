@@ -34,6 +34,9 @@ def main(argv=None) -> int:
     ap.add_argument("corpus")
     ap.add_argument("--python", action="store_true", help="also cProfile the main thread")
     ap.add_argument("--top", type=int, default=25)
+    ap.add_argument("--workers", type=int, default=1,
+                    help="author refresh connections (default 1, so that their statements are counted; "
+                         "with more, only the drain's wall time is)")
     args = ap.parse_args(argv)
 
     import django
@@ -42,11 +45,31 @@ def main(argv=None) -> int:
     from django.db import connection
 
     from papers.ingest.load import authors as loader
+    from papers.ingest.load import pipeline
     from papers.services import import_arxiv_source, import_run_start
 
     # The final author refresh drains on worker threads with their own connections, which the
     # wrapper would not see: one connection here, so that its statements are counted.
-    loader.AUTHOR_REFRESH_WORKERS = 1
+    loader.AUTHOR_REFRESH_WORKERS = args.workers
+
+    # Wall time of the load's phases: the batches, and each step of the end of the load.
+    phase_time: dict[str, float] = defaultdict(float)
+    phase_count: dict[str, int] = defaultdict(int)
+
+    def timed(name, fn):
+        def run(*a, **kw):
+            t0 = time.perf_counter()
+            try:
+                return fn(*a, **kw)
+            finally:
+                phase_time[name] += time.perf_counter() - t0
+                phase_count[name] += 1
+        return run
+
+    for name in ("drain_topic_counts", "analyze_grown", "drain_author_refresh", "vacuum_grown",
+                 "identity_blocks_dispatch"):
+        setattr(pipeline, name, timed(name, getattr(pipeline, name)))
+    pipeline.BatchLoader.load_batch = timed("load_batch", pipeline.BatchLoader.load_batch)
 
     sql_time: dict[str, float] = defaultdict(float)
     sql_count: dict[str, int] = defaultdict(int)
@@ -73,6 +96,8 @@ def main(argv=None) -> int:
     total_sql = sum(sql_time.values())
     print(f"wall {wall:.1f} s; SQL (main connection) {total_sql:.1f} s = {total_sql / wall:.0%}; "
           f"outside SQL {wall - total_sql:.1f} s")
+    for key, seconds in sorted(phase_time.items(), key=lambda kv: -kv[1]):
+        print(f"{seconds:8.2f} s {phase_count[key]:6d}x  phase {key}")
     for key, seconds in sorted(sql_time.items(), key=lambda kv: -kv[1])[: args.top]:
         print(f"{seconds:8.2f} s {sql_count[key]:6d}x  {key}")
     if profiler:

@@ -344,6 +344,29 @@ def test_author_counts_owed_by_a_killed_import_are_settled_by_the_next_drain():
     assert not PendingAuthorRefresh.objects.exists()
 
 
+def test_the_refresh_queue_remembers_a_change_until_the_drain_whatever_later_batches_only_touch():
+    from papers.ingest.load import BatchLoader, drain_author_refresh
+    from papers.models import PendingAuthorRefresh
+
+    def queued():
+        return dict(PendingAuthorRefresh.objects.values_list("author__name_key", "authorships_changed"))
+
+    loader = BatchLoader(run=import_run_start(source="batches", format="test"))
+    loader.load_batch([paper("2301.00185", person("Ada", "Lovelace"), title="First title")])
+    assert queued() == {"lovelace|ada": True}
+    # A new version with the same byline keeps Ada's slot: it touches her record, changes nothing.
+    loader.load_batch([paper("2301.00185", person("Ada", "Lovelace"), title="Second title", version=2)])
+    assert queued() == {"lovelace|ada": True}
+    assert drain_author_refresh() == 1
+    # Touched first, then changed by a later batch: the queue holds the change.
+    loader.load_batch([paper("2301.00185", person("Ada", "Lovelace"), title="Third title", version=3)])
+    assert queued() == {"lovelace|ada": False}
+    loader.load_batch([paper("2301.00186", person("Ada", "Lovelace"))])
+    assert queued() == {"lovelace|ada": True}
+    assert drain_author_refresh() == 1
+    assert Author.objects.get(name_key="lovelace|ada").works_count == 2
+
+
 def test_a_source_fault_still_settles_the_counts_of_the_records_it_kept():
     def source():
         yield paper("2301.00190", person("Ada", "Lovelace"))
@@ -455,6 +478,16 @@ def test_paper_rows_written_as_copy_text_read_back_as_the_values_themselves():
     assert row[3] == row[4] == dt.datetime(2023, 3, 1, tzinfo=dt.UTC) and row[5] == 2023
     assert row[6] == "" and row[7] == tricky and row[8] is True and row[9] == 1
     assert json.loads(row[10]) == versions and row[11] == "d" * 32
+
+
+@pytest.mark.parametrize("value", [
+    "", "plain", "a\tb", "line\nbreak\r\n", "back\\slash", "\\t is not a tab", "\\\\N", "ünï\tcödé\\", "\t\n\r\\" * 3,
+])
+def test_copy_text_escapes_exactly_as_a_per_character_table_does(value):
+    from papers.ingest.load.prepare import copy_text
+
+    table = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+    assert copy_text(value) == value.translate(table)
 
 
 def test_content_hashes_encode_records_exactly_as_the_standard_json_library_did():

@@ -43,10 +43,12 @@ ORCID_EVIDENCE = "same ORCID iD"
 
 # -- queueing ------------------------------------------------------------------------------------
 
-# The loader's hook: every block whose bylines this batch wrote (stg_changed holds their records).
+# The loader's hook: every block whose bylines this batch wrote (the records of its new bylines,
+# in stg_byline, and of the slots it retired from updated or deleted papers, in stg_changed).
 QUEUE_TOUCHED_SQL = """
 INSERT INTO researchers_pendingidentityblock (block_key, queued_at, dispatched_at)
-SELECT DISTINCT a.initials_key, now(), NULL::timestamptz FROM stg_changed c
+SELECT DISTINCT a.initials_key, now(), NULL::timestamptz
+FROM (SELECT author_id FROM stg_byline WHERE NOT keep UNION ALL SELECT author_id FROM stg_changed) c
 JOIN researchers_author a ON a.id = c.author_id AND NOT a.is_collaboration
 ON CONFLICT (block_key) DO UPDATE SET queued_at = EXCLUDED.queued_at, dispatched_at = NULL
 """

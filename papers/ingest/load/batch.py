@@ -516,8 +516,6 @@ class BatchLoader:
                 """,
                 [updated_ids],
             )
-        cur.execute("INSERT INTO stg_touched SELECT author_id FROM stg_byline")
-        cur.execute("INSERT INTO stg_changed SELECT author_id FROM stg_byline WHERE NOT keep")
         cur.execute(
             f"""
             UPDATE researchers_author a
@@ -616,16 +614,21 @@ class BatchLoader:
             SELECT topic_id, sum(n)::int FROM stg_tdelta GROUP BY topic_id HAVING sum(n) <> 0
             """
         )
-        # Authors are only queued here; drain_author_refresh() recounts them set-based.
+        # Authors are only queued here; drain_author_refresh() recounts them set-based. The
+        # batch's own bylines are read from staging (a byline kept from before touches its record,
+        # a new one changes it); stg_touched and stg_changed hold the slots of updated and deleted
+        # papers. An author already queued as changed is left as it is: most authors of a load
+        # recur batch after batch, and rewriting their queue row each time only made dead rows.
         cur.execute(
             """
             INSERT INTO papers_pendingauthorrefresh (author_id, authorships_changed, queued_at)
             SELECT author_id, bool_or(changed), now() FROM (
-                SELECT author_id, false AS changed FROM stg_touched
+                SELECT author_id, NOT keep AS changed FROM stg_byline
+                UNION ALL SELECT author_id, false FROM stg_touched
                 UNION ALL SELECT author_id, true FROM stg_changed
             ) x WHERE author_id IS NOT NULL GROUP BY author_id
-            ON CONFLICT (author_id) DO UPDATE SET authorships_changed =
-                papers_pendingauthorrefresh.authorships_changed OR EXCLUDED.authorships_changed
+            ON CONFLICT (author_id) DO UPDATE SET authorships_changed = true
+            WHERE EXCLUDED.authorships_changed AND NOT papers_pendingauthorrefresh.authorships_changed
             """
         )
         identity_blocks_queue_touched(cur)  # the disambiguation task takes these blocks next
