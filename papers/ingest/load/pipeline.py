@@ -3,9 +3,11 @@ loaded in its own transaction, the author refresh drained as the load goes and a
 
 from __future__ import annotations
 
+import gc
 import queue
 import threading
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import partial
 
 from papers.ingest.load.authors import drain_author_refresh
@@ -43,6 +45,36 @@ def batches(records: Iterable, size: int, *, first: int | None = None) -> Iterat
 
 
 _DONE = object()
+
+# The cyclic garbage collector's thresholds while a load runs. The defaults (700, 10, 10) run a
+# collection every 700 container allocations and, every hundredth, walk every tracked object:
+# the batch's records, the name-key and phrase caches (hundreds of thousands of entries). A load
+# allocates millions of short-lived containers and makes almost no cycles, so on a 100k-paper
+# corpus the defaults ran ~3,600 collections, 4.6-4.7 s of its parsing (a quarter on our corpus)
+# to free a few thousand objects; with these, ~35 collections, 0.6-0.8 s. Memory is unchanged:
+# what the collector would free is refcounted garbage the thresholds do not hold back.
+LOAD_GC_THRESHOLDS = (50_000, 20, 100)
+_gc_lock = threading.Lock()
+_gc_loads = 0
+_gc_saved: tuple[int, int, int] | None = None
+
+
+@contextmanager
+def _gc_relaxed() -> Iterator[None]:
+    """LOAD_GC_THRESHOLDS for the duration (process-wide; the last of overlapping loads restores)."""
+    global _gc_loads, _gc_saved
+    with _gc_lock:
+        if _gc_loads == 0:
+            _gc_saved = gc.get_threshold()
+            gc.set_threshold(*LOAD_GC_THRESHOLDS)
+        _gc_loads += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_loads -= 1
+            if _gc_loads == 0 and _gc_saved is not None:
+                gc.set_threshold(*_gc_saved)
 
 
 def _prefetched(batches: Iterator, depth: int = 1, prepare=None) -> Iterator:
@@ -109,6 +141,11 @@ def load_records(
     error raised by ``records`` propagates after the records read before it are committed and
     their authors refreshed. ``on_batch(stats)`` is called after each committed batch.
     """
+    with _gc_relaxed():
+        _load_records(records, run=run, batch_size=batch_size, on_batch=on_batch, refresh_every=refresh_every)
+
+
+def _load_records(records, *, run, batch_size, on_batch, refresh_every) -> None:
     loader = BatchLoader(run=run)
     loaded = 0
     batch_size = batch_size or DEFAULT_BATCH_SIZE
