@@ -173,6 +173,27 @@ def test_imports_queue_the_blocks_they_touch():
         "zhang|w", "maldacena|j", "witten|e"}
 
 
+def test_a_block_waiting_to_be_sent_is_left_as_it_is_and_a_sent_one_is_queued_again():
+    from django.utils import timezone
+
+    from papers.ingest.load import BatchLoader
+    from papers.services import import_run_start
+
+    def row():
+        with connection.cursor() as cur:
+            cur.execute("SELECT ctid::text, dispatched_at FROM researchers_pendingidentityblock WHERE block_key = 'zhang|w'")
+            return cur.fetchone()
+
+    loader = BatchLoader(run=import_run_start(source="batches", format="test"))
+    loader.load_batch([paper("2301.00401", person("Wei", "Zhang"))])
+    waiting = row()
+    loader.load_batch([paper("2301.00402", person("Wei", "Zhang"))])
+    assert row() == waiting  # not rewritten: its dispatch will send it with both papers
+    PendingIdentityBlock.objects.update(dispatched_at=timezone.now())  # sent to a worker
+    loader.load_batch([paper("2301.00403", person("Wei", "Zhang"))])
+    assert row()[1] is None  # queued again, for the papers the running task may not have read
+
+
 def test_b3_scores_a_perfect_partition_one_and_penalises_a_merge():
     truth = {"a": 1, "b": 1, "c": 2}
     assert b3({"a": "x", "b": "x", "c": "y"}, truth) == (1.0, 1.0, 1.0)

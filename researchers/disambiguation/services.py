@@ -51,6 +51,11 @@ SELECT DISTINCT a.initials_key, now(), NULL::timestamptz
 FROM (SELECT author_id FROM stg_byline WHERE NOT keep UNION ALL SELECT author_id FROM stg_changed) c
 JOIN researchers_author a ON a.id = c.author_id AND NOT a.is_collaboration
 ON CONFLICT (block_key) DO UPDATE SET queued_at = EXCLUDED.queued_at, dispatched_at = NULL
+-- A block already waiting to be sent is left as it is: no task works on it, and the one its
+-- dispatch sends will read every byline committed by then. Rewriting it batch after batch (most
+-- blocks of a load recur) only made dead rows. A block already sent is queued again, and its
+-- newer queued_at keeps the running task from dropping it (blocks_disambiguate).
+WHERE researchers_pendingidentityblock.dispatched_at IS NOT NULL
 """
 
 

@@ -566,13 +566,17 @@ class BatchLoader:
         # created first is not ours (ON CONFLICT) and takes the delta like any other.
         cur.execute(
             """
-            WITH new AS (
-                INSERT INTO papers_topic (kind, name, slug, code, description, papers_count)
-                SELECT DISTINCT ON (s.slug) s.kind, s.name, s.slug, s.code, '', c.n FROM stg_ptopic s
-                JOIN (SELECT slug, count(DISTINCT paper_id)::int AS n FROM stg_ptopic GROUP BY slug) c
-                  ON c.slug = s.slug
+            WITH fresh AS MATERIALIZED (
+                -- Only the rows of slugs not stored yet are counted: counting every row of the
+                -- batch first (most of them on topics that exist) was three quarters of this.
+                SELECT s.slug, s.kind, s.name, s.code, s.paper_id FROM stg_ptopic s
                 WHERE NOT EXISTS (SELECT 1 FROM papers_topic t WHERE t.slug = s.slug)
-                ORDER BY s.slug
+            ), new AS (
+                INSERT INTO papers_topic (kind, name, slug, code, description, papers_count)
+                SELECT DISTINCT ON (f.slug) f.kind, f.name, f.slug, f.code, '', c.n FROM fresh f
+                JOIN (SELECT slug, count(DISTINCT paper_id)::int AS n FROM fresh GROUP BY slug) c
+                  ON c.slug = f.slug
+                ORDER BY f.slug
                 ON CONFLICT DO NOTHING
                 RETURNING id
             )
