@@ -101,7 +101,7 @@ def main(argv=None) -> int:
     for key, seconds in sorted(sql_time.items(), key=lambda kv: -kv[1])[: args.top]:
         print(f"{seconds:8.2f} s {sql_count[key]:6d}x  {key}")
     if profiler:
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.top)
+        pstats.Stats(profiler).sort_stats(os.environ.get("PSORT", "cumulative")).print_stats(args.top)
     return 0
 
 

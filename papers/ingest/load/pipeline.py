@@ -14,7 +14,7 @@ from papers.ingest.load.authors import drain_author_refresh
 from papers.ingest.load.batch import BatchLoader
 from papers.ingest.load.counts import drain_topic_counts
 from papers.ingest.load.limits import DEFAULT_BATCH_SIZE, REFRESH_EVERY_PAPERS, TOPIC_WINDOW
-from papers.ingest.load.maintenance import ANALYZE_EVERY_BATCHES, analyze_grown, vacuum_grown
+from papers.ingest.load.maintenance import ANALYZE_EVERY_BATCHES, BackgroundAnalyze, analyze_grown, vacuum_grown
 from papers.ingest.load.prepare import prepare
 from papers.ingest.records import PaperRecord, RecordError
 from papers.models import ImportRun
@@ -147,6 +147,8 @@ def load_records(
 
 def _load_records(records, *, run, batch_size, on_batch, refresh_every) -> None:
     loader = BatchLoader(run=run)
+    # Resolved here, so that a caller (bench/import_profile.py) can wrap the module's function.
+    analyzer = BackgroundAnalyze(analyze_grown)
     loaded = 0
     batch_size = batch_size or DEFAULT_BATCH_SIZE
     if refresh_every is None:
@@ -168,10 +170,11 @@ def _load_records(records, *, run, batch_size, on_batch, refresh_every) -> None:
                     drain_topic_counts()
                     drain_author_refresh()
                 if loaded % ANALYZE_EVERY_BATCHES == 0:
-                    analyze_grown()
+                    analyzer.start()
             if error is not None:
                 raise error
     finally:
+        analyzer.wait()
         drain_topic_counts()
         analyze_grown()
         drain_author_refresh()
