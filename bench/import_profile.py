@@ -34,6 +34,7 @@ def main(argv=None) -> int:
     ap.add_argument("corpus")
     ap.add_argument("--python", action="store_true", help="also cProfile the main thread")
     ap.add_argument("--top", type=int, default=25)
+    ap.add_argument("--sort", default="cumulative", help="cProfile order with --python (e.g. tottime)")
     ap.add_argument("--workers", type=int, default=1,
                     help="author refresh connections (default 1, so that their statements are counted; "
                          "with more, only the drain's wall time is)")
@@ -101,7 +102,7 @@ def main(argv=None) -> int:
     for key, seconds in sorted(sql_time.items(), key=lambda kv: -kv[1])[: args.top]:
         print(f"{seconds:8.2f} s {sql_count[key]:6d}x  {key}")
     if profiler:
-        pstats.Stats(profiler).sort_stats(os.environ.get("PSORT", "cumulative")).print_stats(args.top)
+        pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
     return 0
 
 

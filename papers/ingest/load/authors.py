@@ -17,7 +17,7 @@ from papers.ingest.load.limits import (
     PARALLEL_REFRESH_MIN_AUTHORS,
     PROFILE_TOPICS,
 )
-from papers.ingest.load.maintenance import loader_transaction_settings
+from papers.ingest.load.maintenance import in_own_thread, loader_transaction_settings
 
 
 def _refresh_authors(cur) -> None:
@@ -171,15 +171,8 @@ def drain_author_refresh(*, chunk: int = 250_000, workers: int | None = None) ->
     rounds = math.ceil(queued / (workers * chunk))
     chunk = math.ceil(queued / (workers * rounds))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="author-refresh") as pool:
-        done = [pool.submit(_drain_queue_in_thread, chunk=chunk) for _ in range(workers)]
+        done = [pool.submit(in_own_thread, _drain_queue, chunk=chunk) for _ in range(workers)]
         return sum(future.result() for future in done)
-
-
-def _drain_queue_in_thread(*, chunk: int) -> int:
-    try:
-        return _drain_queue(chunk=chunk)
-    finally:
-        connection.close()  # this thread's own connection
 
 
 def _drain_queue(*, chunk: int) -> int:

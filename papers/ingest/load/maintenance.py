@@ -68,7 +68,7 @@ def vacuum_grown() -> None:
             _vacuum(table, analyse)
         return
     with ThreadPoolExecutor(max_workers=VACUUM_CONNECTIONS, thread_name_prefix="vacuum") as pool:
-        for done in [pool.submit(_vacuum_in_thread, table, analyse) for table, analyse in jobs]:
+        for done in [pool.submit(in_own_thread, _vacuum, table, analyse) for table, analyse in jobs]:
             done.result()
 
 
@@ -77,11 +77,13 @@ def _vacuum(table: str, analyse: bool) -> None:
         cur.execute(f"VACUUM {'(ANALYZE) ' if analyse else ''}{connection.ops.quote_name(table)}")
 
 
-def _vacuum_in_thread(table: str, analyse: bool) -> None:
+def in_own_thread(fn, *args, **kwargs):
+    """``fn(*args, **kwargs)`` on a worker thread's own connection, closed after: Django opens one
+    per thread, and a pool thread would otherwise leave it open behind the load."""
     try:
-        _vacuum(table, analyse)
+        return fn(*args, **kwargs)
     finally:
-        connection.close()  # this thread's own connection
+        connection.close()
 
 
 class BackgroundAnalyze:
@@ -114,11 +116,9 @@ class BackgroundAnalyze:
 
     def _run(self) -> None:
         try:
-            self._analyze()
+            in_own_thread(self._analyze)
         except Exception:  # statistics only steer plans: the load goes on without them
             log.warning("mid-load ANALYZE failed", exc_info=True)
-        finally:
-            connection.close()  # this thread's own connection
 
 
 def _grown(cur, *, changed_rows: str, share: float) -> list[str]:
