@@ -65,7 +65,7 @@ def main():
     latex._convert_chunk.cache_clear()
     rate("to_unicode cold cache (calls)", lambda: [latex.to_unicode(t) for t in texts], len(texts))
     rate("to_unicode warm cache (calls)", lambda: [latex.to_unicode(t) for t in texts], len(texts))
-    plain = [t for t in texts if latex._SPECIALS.isdisjoint(t)]
+    plain = [t for t in texts if not latex.has_specials(t)]
     rate("to_unicode, no LaTeX at all (calls)", lambda: [latex.to_unicode(t) for t in plain], len(plain))
 
 

@@ -97,3 +97,64 @@ def test_a_fifteen_work_profile_names_at_most_eight_topics_recurring_ones_first(
                                                                                             flat=True))
     assert len(ranked) > 8
     assert min(ranked[:8]) >= 2  # the profile's eight all recur across the works
+
+
+def _wait_until_blocked_on_a_lock(pid, timeout=10.0):
+    import time
+
+    from django.db import connections
+
+    deadline = time.monotonic() + timeout
+    with connections["default"].cursor() as cur:
+        while time.monotonic() < deadline:
+            cur.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid])
+            row = cur.fetchone()
+            if row and row[0] == "Lock":
+                return
+            time.sleep(0.02)
+    raise AssertionError("the second refresh never waited for the first")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refresh_that_waited_for_another_transaction_counts_what_that_one_committed():
+    # An identity task moves a work onto a record and refreshes it in line while the import's
+    # drain refreshes the same record: the drain must count the moved work once the task commits,
+    # not overwrite the task's count with the one it read before.
+    from django.db import connection, transaction
+
+    from papers.ingest.load import refresh_author_aggregates
+    from tests.factories import AuthorshipFactory, author_with_works
+
+    author = author_with_works(2)
+    refresh_author_aggregates([author.pk])
+    assert Author.objects.get(pk=author.pk).works_count == 2
+
+    drain_pid, errors = [], []
+
+    def drain():
+        from django.db import connection as own
+
+        try:
+            with transaction.atomic():
+                with own.cursor() as cur:
+                    cur.execute("SELECT pg_backend_pid()")
+                    drain_pid.append(cur.fetchone()[0])
+                refresh_author_aggregates([author.pk])
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+        finally:
+            own.close()
+
+    with transaction.atomic():
+        AuthorshipFactory(author=author)  # the identity task's move
+        refresh_author_aggregates([author.pk])
+        worker = threading.Thread(target=drain)
+        worker.start()
+        while not drain_pid and worker.is_alive():
+            worker.join(0.01)
+        _wait_until_blocked_on_a_lock(drain_pid[0])
+    worker.join(10)
+    assert not errors
+    assert not worker.is_alive()
+    assert Author.objects.get(pk=author.pk).works_count == 3
+    connection.close()

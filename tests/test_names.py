@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from papers.ingest.latex import to_unicode
+from papers.ingest.latex import has_specials, to_unicode
 from papers.ingest.names import from_authors_parsed, from_keyname_forenames, split_author_string
 
 
@@ -89,6 +89,22 @@ def test_suffixes_jr_and_iii_are_kept_apart_from_the_surname():
     assert names[0].raw == "John Smith, Jr."
 
 
+def test_a_name_seen_before_is_parsed_afresh_for_each_byline_it_is_on():
+    # The segment text and authors_parsed entries are memoised, the slots built from them are not:
+    # a suffix or an affiliation one byline gives a name must not follow it to the next paper.
+    first = split_author_string("John Smith, Jr., Jane Doe and K. Lee (MIT)")
+    again = split_author_string("John Smith, Jane Doe")
+    assert [(n.keyname, n.suffix, n.affiliation) for n in first] == [
+        ("Smith", "Jr.", "MIT"), ("Doe", "", "MIT"), ("Lee", "", "MIT")]
+    assert [(n.keyname, n.suffix, n.affiliation) for n in again] == [("Smith", "", ""), ("Doe", "", "")]
+    assert again[0] is not first[0]
+    parsed = [["Smith", "John", ""], ["Doe", "Jane", "", "MIT"]]
+    one = from_authors_parsed(parsed, "John Smith, Jane Doe (MIT)")
+    two = from_authors_parsed(parsed, "John Smith, Jane Doe")
+    assert [(n.keyname, n.forenames, n.affiliation) for n in one] == [("Smith", "John", "MIT"), ("Doe", "Jane", "MIT")]
+    assert [(n.keyname, n.raw, n.affiliation) for n in two] == [("Smith", "John Smith", ""), ("Doe", "Jane Doe", "MIT")]
+
+
 def test_affiliation_in_parentheses_is_attached_and_shared_backwards(arxiv_samples):
     line = next(
         json.loads(x) for x in open(arxiv_samples / "kaggle" / "kaggle-snapshot-first200-lines-2023.jsonl",
@@ -159,6 +175,13 @@ def test_to_unicode_keeps_math_readable_and_percent_signs():
     assert to_unicode("plain\n  text  ") == "plain text"
     assert to_unicode(r"Universit\"at ``quoted''") == "Universität “quoted”"
     assert to_unicode("see http://host/~user/code") == "see http://host/~user/code"
+
+
+@pytest.mark.parametrize("special", ["\\", "{", "}", "$", "~", "`"])
+def test_every_character_that_can_start_latex_sends_the_text_through_the_converter(special):
+    # The plain-text shortcut (only whitespace collapsed) must never swallow markup.
+    assert has_specials(f"plain {special} text")
+    assert not has_specials("plain text, 15% (a) [b] é")
 
 
 @pytest.mark.parametrize("raw", ["", "   ", "et al."])

@@ -26,6 +26,17 @@ logging.getLogger("pylatexenc").setLevel(logging.ERROR)
 
 _SPECIALS = frozenset("\\{}$~`")
 
+
+def has_specials(text: str) -> bool:
+    """Whether ``text`` holds any of _SPECIALS, the characters that can start LaTeX markup.
+
+    Six substring scans in C: ``frozenset.isdisjoint`` hashes every character of the string into
+    a set lookup (13 µs for a 1.2 KB abstract against 0.5), and titles, abstracts and names of
+    every imported paper go through here.
+    """
+    return "\\" in text or "{" in text or "}" in text or "$" in text or "~" in text or "`" in text
+
+
 # One nesting level inside braces is enough for metadata (`\"{\i}`, `\textbf{$x$}`).
 _BRACED = r"\{(?:[^{}]|\{[^{}]*\})*\}"
 _CHUNK_RE = re.compile(
@@ -103,7 +114,7 @@ def to_unicode(text: str | None) -> str:
     """Convert LaTeX accents, macros and math to Unicode, and collapse whitespace."""
     if not text:
         return ""
-    if _SPECIALS.isdisjoint(text):
+    if not has_specials(text):
         return " ".join(text.split())
     if "\\" in text:
         text = _GLUED_RE.sub(_unglue, text)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from nameparser.config import CONSTANTS as _NAMEPARSER
 
@@ -225,6 +226,17 @@ def _split(authors: str, person) -> list[AuthorName]:
     return names
 
 
+# A name recurs on every paper of its author, written the same way: the segment text's
+# conversion and the collaboration test (a regex search) are memoised. Bounded, for corpora of
+# millions of names.
+@lru_cache(maxsize=100_000)
+def _segment_name(text: str) -> tuple[str, str, bool]:
+    """A segment's name text (LaTeX → Unicode, spaces collapsed), the same lower-cased, and
+    whether it names a collaboration."""
+    name_text = normalize_space(to_unicode(text))
+    return name_text, name_text.lower(), is_collaboration_name(name_text)
+
+
 def _add_segment(s, start, end, seg_parens, table, names, starts, pending, make_person, colon):
     raw = s[start:end].strip()
     if not raw:
@@ -240,12 +252,11 @@ def _add_segment(s, start, end, seg_parens, table, names, starts, pending, make_
             affs.append(normalize_space(to_unicode(body)))
         last = p_end
     pieces.append(s[last:end])
-    name_text = normalize_space(to_unicode("".join(pieces)))
-    affiliation = "; ".join(a for a in dict.fromkeys(affs) if a)
+    name_text, low, collab = _segment_name("".join(pieces))
+    affiliation = "; ".join(a for a in dict.fromkeys(affs) if a) if affs else ""
 
     if not name_text:
         return
-    low = name_text.lower()
     if "et" in low and _ET_AL_RE.search(name_text):
         name_text = _ET_AL_RE.sub("", name_text).strip()
         if not name_text:
@@ -253,7 +264,7 @@ def _add_segment(s, start, end, seg_parens, table, names, starts, pending, make_
             if affiliation and is_collaboration_name(affiliation.split(":")[0]):
                 names.append(_collaboration(raw, affiliation.split(":")[0]))
             return
-        low = name_text.lower()
+        low, collab = name_text.lower(), is_collaboration_name(name_text)
     if low in _SUFFIXES and names and not names[-1].is_collaboration:
         # "John Smith, Jr." — the comma before the suffix is not an author boundary.
         prev = names[-1]
@@ -273,7 +284,7 @@ def _add_segment(s, start, end, seg_parens, table, names, starts, pending, make_
         pending.clear()
         return
 
-    if colon or is_collaboration_name(name_text):
+    if colon or collab:
         # "The ATLAS Collaboration: G. Aad, ..." or a bare "BABAR Collaboration".
         names.append(_collaboration(raw, name_text, affiliation))
         pending.clear()
@@ -290,6 +301,15 @@ def _add_segment(s, start, end, seg_parens, table, names, starts, pending, make_
         pending.append(len(names) - 1)
 
 
+@lru_cache(maxsize=100_000)
+def _parsed_name(keyname: str, forenames: str, suffix: str) -> tuple[str, str, str]:
+    """An ``authors_parsed`` entry's name parts, LaTeX converted and format characters removed
+    (memoised: the same author's entry recurs on each of their papers)."""
+    if not _LATEX_OR_SPACE.isdisjoint(keyname + forenames + suffix):
+        keyname, forenames, suffix = to_unicode(keyname), to_unicode(forenames), to_unicode(suffix)
+    return strip_format_chars(keyname), strip_format_chars(forenames), strip_format_chars(suffix)
+
+
 def from_authors_parsed(parsed: Sequence[Sequence[str]] | None, authors: str) -> list[AuthorName]:
     """Kaggle ``authors_parsed`` ([keyname, forenames, suffix, affiliation...]) with raw slices kept.
 
@@ -303,13 +323,9 @@ def from_authors_parsed(parsed: Sequence[Sequence[str]] | None, authors: str) ->
     same_length = len(split) == len(parsed)
     cursor = 0
     for idx, entry in enumerate(parsed):
-        keyname = entry[0] if len(entry) > 0 else ""
-        forenames = entry[1] if len(entry) > 1 else ""
-        suffix = entry[2] if len(entry) > 2 else ""
-        if not _LATEX_OR_SPACE.isdisjoint(keyname + forenames + suffix):
-            keyname, forenames, suffix = to_unicode(keyname), to_unicode(forenames), to_unicode(suffix)
-        keyname, forenames, suffix = strip_format_chars(keyname), strip_format_chars(forenames), \
-            strip_format_chars(suffix)
+        keyname, forenames, suffix = _parsed_name(entry[0] if len(entry) > 0 else "",
+                                                  entry[1] if len(entry) > 1 else "",
+                                                  entry[2] if len(entry) > 2 else "")
         parsed_aff = normalize_space(to_unicode(", ".join(a for a in entry[3:] if a))) if len(entry) > 3 else ""
         match = None
         if same_length:

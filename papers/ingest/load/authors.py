@@ -27,6 +27,16 @@ def _refresh_authors(cur) -> None:
     # The aggregates are staged in analysed temp tables before the one UPDATE: as CTEs, their
     # GROUP BY outputs were estimated at 200 rows whatever the truth, and with 100k authors in a
     # chunk the planner joined them by nested loops, quadratic (minutes per chunk at 500k papers).
+    # The records are locked first, in id order, and counted after: under READ COMMITTED every
+    # statement below then sees whatever a transaction that held one of them committed. Counted
+    # first and locked only by the UPDATE, a refresh could read the authorships before another
+    # transaction (an identity task moving works, refreshing the same record in line) committed,
+    # wait on its row, and overwrite its right counts with older ones; nothing would queue the
+    # record again. Locking 130k records costs ~0.3 s, about 1.5% of their refresh.
+    cur.execute(
+        "SELECT count(*) FROM (SELECT 1 FROM researchers_author a WHERE a.id IN (SELECT author_id FROM stg_t) "
+        "ORDER BY a.id FOR UPDATE OF a) locked"
+    )
     # Works and years first: the topic ranking below needs each author's number of works.
     cur.execute("TRUNCATE stg_works, stg_close, stg_counted")
     cur.execute(
