@@ -71,6 +71,7 @@ def main(argv=None) -> int:
                  "identity_blocks_dispatch"):
         setattr(pipeline, name, timed(name, getattr(pipeline, name)))
     pipeline.BatchLoader.load_batch = timed("load_batch", pipeline.BatchLoader.load_batch)
+    pipeline.BulkMode.leave = timed("build reader indexes (bulk mode)", pipeline.BulkMode.leave)
 
     sql_time: dict[str, float] = defaultdict(float)
     sql_count: dict[str, int] = defaultdict(int)

@@ -85,6 +85,14 @@ def mark_interrupted_imports() -> int:
     return import_runs_mark_interrupted()
 
 
+@shared_task
+def ensure_reader_indexes() -> list[str]:
+    """Beat, every 5 minutes: indexes a killed first load left unbuilt are built (papers/ingest/load/bulk.py)."""
+    from papers.ingest.load.bulk import reader_indexes_ensure
+
+    return reader_indexes_ensure()
+
+
 # The embed queue's task lives with the discovery code; imported here so the worker registers it.
 from papers.discovery.tasks import embed_new_papers  # noqa: E402, F401
 

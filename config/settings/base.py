@@ -201,6 +201,8 @@ CELERY_TASK_ROUTES = {
     # queue keep pace with an import side by side instead of inside its transactions.
     "papers.tasks.derive_search_vectors": {"queue": "derive"},
     "papers.tasks.derive_pending_search_vectors": {"queue": "derive"},
+    # Beside a long import on the ingest queue, not behind it.
+    "papers.tasks.ensure_reader_indexes": {"queue": "derive"},
     "papers.tasks.*": {"queue": "ingest"},
     "graph.tasks.*": {"queue": "graph"},
     "trust.tasks.*": {"queue": "trust"},
@@ -242,6 +244,12 @@ CELERY_BEAT_SCHEDULE["researchers-send-due-digests"] = {
 IMPORT_HEARTBEAT_STALE_SECONDS = env.int("IMPORT_HEARTBEAT_STALE_SECONDS", default=15 * 60)
 CELERY_BEAT_SCHEDULE["papers-mark-interrupted-imports"] = {
     "task": "papers.tasks.mark_interrupted_imports",
+    "schedule": crontab(minute="*/5"),
+}
+# A first load builds some indexes only at its end; killed before, they are built here (a no-op
+# catalog query when all are there, and nothing while a first load still runs).
+CELERY_BEAT_SCHEDULE["papers-ensure-reader-indexes"] = {
+    "task": "papers.tasks.ensure_reader_indexes",
     "schedule": crontab(minute="*/5"),
 }
 CELERY_BEAT_SCHEDULE["researchers-prune-follow-rate-events"] = {

@@ -20,7 +20,9 @@ Per batch, in one transaction:
    every REFRESH_EVERY_PAPERS records and at the end of the load, so a prolific author's counts
    are recomputed once per drain rather than once per batch.
 
-After the last batch the tables the load grew are vacuumed and analysed. Memory stays bounded:
+A first load (an empty database, a full first batch) runs in bulk mode (bulk.py): the indexes
+only readers use are dropped after its first batch and built once after its final author
+refresh. After the last batch the tables the load grew are vacuumed and analysed. Memory stays bounded:
 only a batch or two of records is alive at a time.
 """
 

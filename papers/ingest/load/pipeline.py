@@ -10,8 +10,11 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import partial
 
+from django.db import connection
+
 from papers.ingest.load.authors import drain_author_refresh
 from papers.ingest.load.batch import BatchLoader
+from papers.ingest.load.bulk import BULK_MAX_STORED_PAPERS, BulkMode, reader_indexes_ensure, stored_papers_at_most
 from papers.ingest.load.counts import drain_topic_counts
 from papers.ingest.load.limits import DEFAULT_BATCH_SIZE, REFRESH_EVERY_PAPERS, TOPIC_WINDOW
 from papers.ingest.load.maintenance import ANALYZE_EVERY_BATCHES, BackgroundAnalyze, analyze_grown, vacuum_grown
@@ -149,6 +152,10 @@ def _load_records(records, *, run, batch_size, on_batch, refresh_every) -> None:
     loader = BatchLoader(run=run)
     # Resolved here, so that a caller (bench/import_profile.py) can wrap the module's function.
     analyzer = BackgroundAnalyze(analyze_grown)
+    # Indexes a killed first load left unbuilt come back before anything else (see bulk.py).
+    reader_indexes_ensure()
+    bulk = BulkMode()
+    first_load = not connection.in_atomic_block and stored_papers_at_most(BULK_MAX_STORED_PAPERS)
     loaded = 0
     batch_size = batch_size or DEFAULT_BATCH_SIZE
     if refresh_every is None:
@@ -164,6 +171,10 @@ def _load_records(records, *, run, batch_size, on_batch, refresh_every) -> None:
             if batch:
                 stats = loader.load_batch(batch, prepared=prepared)
                 loaded += 1
+                if loaded == 1 and first_load and error is None and len(batch) >= (first or batch_size):
+                    # A full first batch on an empty database: more follows, so the readers'
+                    # indexes are built once at the end instead of row by row.
+                    bulk.enter()
                 if on_batch:
                     on_batch(stats)
                 if refresh_every and loaded % refresh_every == 0:
@@ -174,9 +185,12 @@ def _load_records(records, *, run, batch_size, on_batch, refresh_every) -> None:
             if error is not None:
                 raise error
     finally:
-        analyzer.wait()
-        drain_topic_counts()
-        analyze_grown()
-        drain_author_refresh()
+        try:
+            analyzer.wait()
+            drain_topic_counts()
+            analyze_grown()
+            drain_author_refresh()
+        finally:
+            bulk.leave()
         vacuum_grown()
         identity_blocks_dispatch()
