@@ -62,7 +62,7 @@ def _present(cur) -> dict[str, bool]:
     """The reader indexes that exist, by name: True if valid."""
     cur.execute(
         "SELECT c.relname, i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
-        "WHERE c.relname = ANY(%s) AND c.relnamespace = 'public'::regnamespace",
+        "WHERE c.relname = ANY(%s) AND pg_table_is_visible(c.oid)",
         [[name for _a, _m, name in READER_INDEXES]],
     )
     return dict(cur.fetchall())

@@ -4,6 +4,7 @@ loaded in its own transaction, the author refresh drained as the load goes and a
 from __future__ import annotations
 
 import gc
+import logging
 import queue
 import threading
 from collections.abc import Iterable, Iterator
@@ -46,6 +47,8 @@ def batches(records: Iterable, size: int, *, first: int | None = None) -> Iterat
     if batch:
         yield batch, None
 
+
+log = logging.getLogger(__name__)
 
 _DONE = object()
 
@@ -191,6 +194,9 @@ def _load_records(records, *, run, batch_size, on_batch, refresh_every) -> None:
             analyze_grown()
             drain_author_refresh()
         finally:
-            bulk.leave()
+            try:
+                bulk.leave()
+            except Exception:  # noqa: BLE001 - e.g. the connection is gone: the load's own error matters
+                log.exception("bulk mode: the reader indexes were not built; the next load or beat builds them")
         vacuum_grown()
         identity_blocks_dispatch()
