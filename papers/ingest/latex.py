@@ -87,6 +87,9 @@ def _math_part(match: re.Match) -> str:
     return "" if part in "{}" else _convert_chunk(part)  # bare braces only group; \{ is a brace
 
 
+_MEMO_MAX_CHARS = 300
+
+
 @lru_cache(maxsize=200_000)
 def _convert_chunk(chunk: str) -> str:
     if chunk == "~":
@@ -124,7 +127,9 @@ def to_unicode(text: str | None) -> str:
         start = match.start()
         if start > pos:
             out.append(text[pos:start])
-        out.append(_convert_chunk(match.group(0)))
+        chunk = match.group(0)
+        # Memoised when short (an accent, a macro, a formula): a long one would pin its text.
+        out.append(_convert_chunk(chunk) if len(chunk) <= _MEMO_MAX_CHARS else _convert_chunk.__wrapped__(chunk))
         pos = match.end()
     out.append(text[pos:])
     text = "".join(out)

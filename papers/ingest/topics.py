@@ -392,6 +392,8 @@ def _lexicon():
 
 # Bounded: on a corpus of made-up or misspelt words the cache must not grow without end.
 _CLASS_CACHE_MAX = 400_000
+# ... and in bytes: a "word" longer than this (formula residue, a base64 blob) is classed each time.
+_CACHED_WORD_MAX = 64
 _class_cache: dict[str, int] = {}
 _unigram_cache: dict[str, bool] = {}
 
@@ -424,6 +426,8 @@ def word_class(word: str) -> int:
                 cls = _MOD
             else:
                 cls = _BREAK
+    if len(word) > _CACHED_WORD_MAX:
+        return cls
     if len(_class_cache) >= _CLASS_CACHE_MAX:
         _class_cache.clear()
         _unigram_cache.clear()
@@ -442,7 +446,8 @@ def _unigram_ok(word: str) -> bool:
         if ok:
             lemmas = _lexicon()(word)
             ok = not lemmas and not word.endswith(_ADJ_ENDINGS)
-        _unigram_cache[word] = ok
+        if len(word) <= _CACHED_WORD_MAX:
+            _unigram_cache[word] = ok
     return ok
 
 
@@ -626,14 +631,21 @@ def _singular(word: str) -> str:
     return word
 
 
-# Phrases recur in batch after batch, so their slugs are memoised.
-@lru_cache(maxsize=262_144)
 def phrase_slug(phrase: str) -> str:
     """The identity of a phrase topic: "dimension" and "dimensions" are one topic."""
+    # Phrases recur in batch after batch, so their slugs are memoised; a phrase of four long
+    # made-up "words" is not (it would pin its text).
+    return _phrase_slug_memo(phrase) if len(phrase) <= 300 else _phrase_slug_of(phrase)
+
+
+def _phrase_slug_of(phrase: str) -> str:
     words = phrase.split()
     if words:
         words[-1] = _singular(words[-1])
     return ascii_slugify(" ".join(words))[:200]
+
+
+_phrase_slug_memo = lru_cache(maxsize=262_144)(_phrase_slug_of)
 
 
 # Longer phrases are more specific and more readable: "neural architecture search" beats
