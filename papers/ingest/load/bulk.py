@@ -29,6 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from django.apps import apps
 from django.db import OperationalError, connection
 
+from papers.ingest.load.limits import DEFAULT_BATCH_SIZE
 from papers.ingest.load.maintenance import in_own_thread
 
 log = logging.getLogger(__name__)
@@ -43,8 +44,8 @@ READER_INDEXES = (
     ("papers", "PaperTopic", "papertopic_topic_idx"),
     ("researchers", "Author", "author_works_idx"),
 )
-# A load starting on at most this many stored papers is a first load.
-BULK_MAX_STORED_PAPERS = 8_000
+# A load starting on at most one default batch of stored papers is a first load.
+BULK_MAX_STORED_PAPERS = DEFAULT_BATCH_SIZE
 # Built side by side: each build is one backend on one core.
 BUILD_CONNECTIONS = 2
 # pg_advisory_lock key held by a load in bulk mode (any constant unique to this use).
