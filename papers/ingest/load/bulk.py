@@ -8,12 +8,12 @@ built), paper topics by topic, and the author table's trigram name search and wo
 author rows are written twice a load: inserted, then refreshed). On a 100k-paper first load of
 our generator's corpus this takes ~3 s off ~40 (paired runs; the end-of-load builds included).
 
-Only a load that starts on a database holding less than one batch of papers, and whose first
-batch comes full (so more follows), runs in bulk mode, and only outside a caller's transaction.
-The indexes go after that first batch has committed (``DROP INDEX CONCURRENTLY``), and come back
-after the final author refresh, before the final VACUUM, two at a time. Until then a search or
-topic page reads without them: correct, only slower, on a site whose data is still arriving. Unique indexes are never dropped (they decide every upsert), nor any index a
-load statement uses.
+Only a load that starts on a database holding at most one batch of papers, and whose first batch
+comes full (so more follows), runs in bulk mode, and only outside a caller's transaction. The
+indexes go after that first batch has committed (``DROP INDEX CONCURRENTLY``), and come back after
+the final author refresh, before the final VACUUM, two at a time. Until then a search or topic
+page reads without them: correct, only slower, on a site whose data is still arriving. Unique
+indexes are never dropped (they decide every upsert), nor any index a load statement uses.
 
 A load killed in bulk mode leaves the indexes missing (or, killed while building them, invalid).
 The load holds a session advisory lock while in bulk mode; ``reader_indexes_ensure`` (at the
