@@ -14,10 +14,10 @@ def memo_sizes():
         "byline": prepare._byline_fields.cache_info().currsize,
         "name_keys": prepare._name_keys.cache_info().currsize,
         "institution": prepare._institution_keys.cache_info().currsize,
-        "segment": names._segment_name_memo.cache_info().currsize,
-        "parsed": names._parsed_name_memo.cache_info().currsize,
+        "segment": names._segment_name.cache_info().currsize,
+        "parsed": names._parsed_name.cache_info().currsize,
         "latex": latex._convert_chunk.cache_info().currsize,
-        "phrase_slug": topics._phrase_slug_memo.cache_info().currsize,
+        "phrase_slug": topics.phrase_slug.cache_info().currsize,
         "word_class": len(topics._class_cache),
     }
 
@@ -43,7 +43,6 @@ def test_a_file_of_long_distinct_strings_leaves_the_memos_as_they_were():
 def test_short_names_are_memoised_and_give_what_the_unmemoised_path_gives():
     record = paper("2305.10000", person("Grace", "Hopper", affiliation="Yale University"))
     memoised = prepare.byline_lines(record)
-    direct = prepare._byline_fields_of("Grace Hopper", "Hopper", "Grace", "", "Yale University", False, "",
-                                       prepare._name_keys_of, prepare._institution_keys_of)
+    direct = prepare._byline_fields.__wrapped__("Grace Hopper", "Hopper", "Grace", "", "Yale University", False, "")
     assert memoised == [f"0\t{direct}"]
     assert prepare._byline_fields.cache_info().currsize >= 1

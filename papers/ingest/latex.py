@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import logging
 import re
-from functools import lru_cache
 
 from pylatexenc import latexwalker
 from pylatexenc.latex2text import LatexNodes2Text, get_default_latex_context_db
+
+from papers.ingest.memo import short_memo
 
 __all__ = ["to_unicode", "normalize_space"]
 
@@ -87,10 +88,8 @@ def _math_part(match: re.Match) -> str:
     return "" if part in "{}" else _convert_chunk(part)  # bare braces only group; \{ is a brace
 
 
-_MEMO_MAX_CHARS = 300
-
-
-@lru_cache(maxsize=200_000)
+# An accent, a macro, a formula: memoised when short (a long one would pin its text).
+@short_memo(maxsize=200_000, max_chars=300)
 def _convert_chunk(chunk: str) -> str:
     if chunk == "~":
         return " "
@@ -127,9 +126,7 @@ def to_unicode(text: str | None) -> str:
         start = match.start()
         if start > pos:
             out.append(text[pos:start])
-        chunk = match.group(0)
-        # Memoised when short (an accent, a macro, a formula): a long one would pin its text.
-        out.append(_convert_chunk(chunk) if len(chunk) <= _MEMO_MAX_CHARS else _convert_chunk.__wrapped__(chunk))
+        out.append(_convert_chunk(match.group(0)))
         pos = match.end()
     out.append(text[pos:])
     text = "".join(out)

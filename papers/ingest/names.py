@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
 
 from nameparser.config import CONSTANTS as _NAMEPARSER
 
 from papers.ingest.keys import strip_format_chars
 from papers.ingest.latex import normalize_space, to_unicode
+from papers.ingest.memo import short_memo
 from papers.ingest.records import AuthorName
 
 __all__ = [
@@ -226,23 +226,14 @@ def _split(authors: str, person) -> list[AuthorName]:
     return names
 
 
-def _segment_name_of(text: str) -> tuple[str, str, bool]:
+# A name recurs on every paper of its author, written the same way: the segment text's
+# conversion and the collaboration test (a regex search) are memoised (short segments only).
+@short_memo(maxsize=100_000, max_chars=300)
+def _segment_name(text: str) -> tuple[str, str, bool]:
     """A segment's name text (LaTeX → Unicode, spaces collapsed), the same lower-cased, and
     whether it names a collaboration."""
     name_text = normalize_space(to_unicode(text))
     return name_text, name_text.lower(), is_collaboration_name(name_text)
-
-
-# A name recurs on every paper of its author, written the same way: the segment text's
-# conversion and the collaboration test (a regex search) are memoised. Bounded in entries, for
-# corpora of millions of names, and in length: a file of long unsplittable bylines must not
-# fill the memo with them.
-_MEMO_MAX_CHARS = 300
-_segment_name_memo = lru_cache(maxsize=100_000)(_segment_name_of)
-
-
-def _segment_name(text: str) -> tuple[str, str, bool]:
-    return _segment_name_memo(text) if len(text) <= _MEMO_MAX_CHARS else _segment_name_of(text)
 
 
 def _add_segment(s, start, end, seg_parens, table, names, starts, pending, make_person, colon):
@@ -309,21 +300,13 @@ def _add_segment(s, start, end, seg_parens, table, names, starts, pending, make_
         pending.append(len(names) - 1)
 
 
-def _parsed_name_of(keyname: str, forenames: str, suffix: str) -> tuple[str, str, str]:
+# Memoised as the segment names above: the same author's entry recurs on each of their papers.
+@short_memo(maxsize=100_000, max_chars=300, size=lambda keyname, forenames, suffix: len(keyname) + len(forenames) + len(suffix))
+def _parsed_name(keyname: str, forenames: str, suffix: str) -> tuple[str, str, str]:
     """An ``authors_parsed`` entry's name parts, LaTeX converted and format characters removed."""
     if not _LATEX_OR_SPACE.isdisjoint(keyname + forenames + suffix):
         keyname, forenames, suffix = to_unicode(keyname), to_unicode(forenames), to_unicode(suffix)
     return strip_format_chars(keyname), strip_format_chars(forenames), strip_format_chars(suffix)
-
-
-# Memoised as the segment names above: the same author's entry recurs on each of their papers.
-_parsed_name_memo = lru_cache(maxsize=100_000)(_parsed_name_of)
-
-
-def _parsed_name(keyname: str, forenames: str, suffix: str) -> tuple[str, str, str]:
-    if len(keyname) + len(forenames) + len(suffix) > _MEMO_MAX_CHARS:
-        return _parsed_name_of(keyname, forenames, suffix)
-    return _parsed_name_memo(keyname, forenames, suffix)
 
 
 def from_authors_parsed(parsed: Sequence[Sequence[str]] | None, authors: str) -> list[AuthorName]:

@@ -25,6 +25,7 @@ from typing import NamedTuple
 import numpy as np
 from django.utils.text import slugify
 
+from papers.ingest.memo import short_memo
 from papers.ingest.keys import ascii_slugify
 
 # Every arXiv category, current and legacy (pre-2009 archives still appear in old records).
@@ -631,21 +632,15 @@ def _singular(word: str) -> str:
     return word
 
 
+# Phrases recur in batch after batch, so their slugs are memoised (a phrase of four long made-up
+# "words" is not: it would pin its text).
+@short_memo(maxsize=262_144, max_chars=300)
 def phrase_slug(phrase: str) -> str:
     """The identity of a phrase topic: "dimension" and "dimensions" are one topic."""
-    # Phrases recur in batch after batch, so their slugs are memoised; a phrase of four long
-    # made-up "words" is not (it would pin its text).
-    return _phrase_slug_memo(phrase) if len(phrase) <= 300 else _phrase_slug_of(phrase)
-
-
-def _phrase_slug_of(phrase: str) -> str:
     words = phrase.split()
     if words:
         words[-1] = _singular(words[-1])
     return ascii_slugify(" ".join(words))[:200]
-
-
-_phrase_slug_memo = lru_cache(maxsize=262_144)(_phrase_slug_of)
 
 
 # Longer phrases are more specific and more readable: "neural architecture search" beats

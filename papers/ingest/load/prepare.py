@@ -8,12 +8,12 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 import orjson
 
 from papers.ingest import keys
 from papers.ingest.load.limits import MAX_POSITION, TOPIC_WINDOW
+from papers.ingest.memo import short_memo
 from papers.ingest.records import PaperRecord
 from papers.ingest.topics import (
     PhraseExtractor,
@@ -94,13 +94,14 @@ def validate(rec: PaperRecord) -> str | None:
     return None
 
 
-# Memos keep short inputs only: a name with its affiliation is a few dozen characters, and a file
-# of many distinct 10 KB "affiliations" must not pin gigabytes in memos of 200k entries. Longer
-# inputs are computed each time (byline_lines chooses).
+# Names recur across a corpus (an author per paper they wrote), so their keys are memoised (short
+# inputs only: a name with its affiliation is a few dozen characters).
 MEMO_MAX_CHARS = 1000
 
 
-def _name_keys_of(keyname: str, forenames: str, suffix: str, raw: str, is_collaboration: bool) -> tuple:
+@short_memo(maxsize=200_000, max_chars=MEMO_MAX_CHARS,
+            size=lambda keyname, forenames, suffix, raw, _collab: len(keyname) + len(forenames) + len(suffix) + len(raw))
+def _name_keys(keyname: str, forenames: str, suffix: str, raw: str, is_collaboration: bool) -> tuple:
     keyname = clean(keyname).strip()
     forenames = "" if is_collaboration else clean(forenames).strip()
     if not keyname:  # a byline with nothing but forenames: treat the whole as the surname
@@ -112,16 +113,12 @@ def _name_keys_of(keyname: str, forenames: str, suffix: str, raw: str, is_collab
     )
 
 
-def _institution_keys_of(affiliation: str) -> tuple[str, str, str]:
+@short_memo(maxsize=50_000, max_chars=MEMO_MAX_CHARS)
+def _institution_keys(affiliation: str) -> tuple[str, str, str]:
     key = keys.institution_key(affiliation)
     if not key:
         return "", "", ""
     return key, affiliation[:500], keys.slug_base(affiliation, max_length=180, fallback="institution")
-
-
-# Names recur across a corpus (an author per paper they wrote), so their keys are memoised.
-_name_keys = lru_cache(maxsize=200_000)(_name_keys_of)
-_institution_keys = lru_cache(maxsize=50_000)(_institution_keys_of)
 
 
 @dataclass
@@ -200,23 +197,23 @@ def topic_lines(recs: list[PaperRecord], extractor: PhraseExtractor) -> list[lis
 # formatted fields are memoised whole. On a corpus of 50k people writing 550k bylines this took
 # the byline work from ~8 to ~3.5 µs a byline; the name keys behind it are memoised too, for the
 # bylines that differ only in affiliation.
-def _byline_fields_of(raw: str, keyname: str, forenames: str, suffix: str, affiliation: str, is_collaboration: bool,
-                      orcid: str, name_keys=_name_keys, institution_keys=_institution_keys) -> str:
+@short_memo(maxsize=200_000, max_chars=MEMO_MAX_CHARS,
+            size=lambda raw, keyname, forenames, suffix, affiliation, _collab, orcid:
+            len(raw) + len(keyname) + len(forenames) + len(suffix) + len(affiliation) + len(orcid))
+def _byline_fields(raw: str, keyname: str, forenames: str, suffix: str, affiliation: str, is_collaboration: bool,
+                   orcid: str) -> str:
     """A byline's stg_byline columns after its position, as COPY text fields (_BYLINE_COLS order)."""
-    keyname, forenames, name_key, initials_key, initials_only, display, slug = name_keys(
+    keyname, forenames, name_key, initials_key, initials_only, display, slug = _name_keys(
         keyname, forenames, suffix, raw, is_collaboration
     )
     affiliation = clean(affiliation).strip()
-    inst_key, inst_name, inst_slug = institution_keys(affiliation) if affiliation else ("", "", "")
+    inst_key, inst_name, inst_slug = _institution_keys(affiliation) if affiliation else ("", "", "")
     return "\t".join([
         *map(copy_text, (clean(raw), keyname, forenames, clean(suffix, 40), affiliation, inst_key, inst_name,
                          inst_slug, name_key, initials_key)),
         "t" if initials_only else "f", "t" if is_collaboration else "f",
         *map(copy_text, (display, slug, display, (orcid or "").strip()[:19])),
     ])
-
-
-_byline_fields = lru_cache(maxsize=200_000)(_byline_fields_of)
 
 
 def copy_text(value: str) -> str:
@@ -239,15 +236,11 @@ def byline_lines(rec: PaperRecord) -> list[str]:
     Formatted here, in the parse thread, so that the main thread only prefixes the paper id: with
     psycopg's write_row, adapting ~18 values a byline was a tenth of the main thread's time.
     """
-    lines = []
-    for position, a in enumerate(rec.authors):
-        fields = (a.raw, a.keyname, a.forenames, a.suffix, a.affiliation, bool(a.is_collaboration), a.orcid or "")
-        if len(a.raw) + len(a.keyname) + len(a.forenames) + len(a.suffix) + len(a.affiliation) + len(fields[6]) \
-                <= MEMO_MAX_CHARS:
-            lines.append(f"{position}\t{_byline_fields(*fields)}")
-        else:
-            lines.append(f"{position}\t{_byline_fields_of(*fields, _name_keys_of, _institution_keys_of)}")
-    return lines
+    return [
+        f"{position}\t"
+        + _byline_fields(a.raw, a.keyname, a.forenames, a.suffix, a.affiliation, bool(a.is_collaboration), a.orcid or "")
+        for position, a in enumerate(rec.authors)
+    ]
 
 
 def _copy_array(items: list[str]) -> str:
