@@ -4,7 +4,7 @@ set-based (works, years, topics, close collaborators), on one connection or seve
 from __future__ import annotations
 
 import math
-from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
 from django.db import connection, transaction
 
@@ -17,7 +17,7 @@ from papers.ingest.load.limits import (
     PARALLEL_REFRESH_MIN_AUTHORS,
     PROFILE_TOPICS,
 )
-from papers.ingest.load.maintenance import in_own_thread, loader_transaction_settings
+from papers.ingest.load.maintenance import loader_transaction_settings, side_by_side
 
 
 def _refresh_authors(cur) -> None:
@@ -180,9 +180,7 @@ def drain_author_refresh(*, chunk: int = 250_000, workers: int | None = None) ->
     # Equal chunks, so that every worker finishes at about the same time.
     rounds = math.ceil(queued / (workers * chunk))
     chunk = math.ceil(queued / (workers * rounds))
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="author-refresh") as pool:
-        done = [pool.submit(in_own_thread, _drain_queue, chunk=chunk) for _ in range(workers)]
-        return sum(future.result() for future in done)
+    return sum(side_by_side([partial(_drain_queue, chunk=chunk)] * workers, workers, name="author-refresh"))
 
 
 def _drain_queue(*, chunk: int) -> int:

@@ -24,13 +24,13 @@ that lock is held, that is unless a bulk load is still running.
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
 from django.apps import apps
 from django.db import OperationalError, connection
 
 from papers.ingest.load.limits import DEFAULT_BATCH_SIZE
-from papers.ingest.load.maintenance import in_own_thread
+from papers.ingest.load.maintenance import side_by_side
 
 log = logging.getLogger(__name__)
 
@@ -146,14 +146,8 @@ def _build_missing(*, concurrently: bool) -> list[str]:
     todo = [(model, index) for model, index in _declared() if present.get(index.name) is not True]
     if not todo:
         return []
-    if concurrently or len(todo) == 1 or BUILD_CONNECTIONS < 2:
-        for model, index in todo:
-            _build(model, index, concurrently=concurrently)
-    else:
-        with ThreadPoolExecutor(max_workers=BUILD_CONNECTIONS, thread_name_prefix="index-build") as pool:
-            jobs = [pool.submit(in_own_thread, _build, model, index, concurrently=False) for model, index in todo]
-            for done in jobs:
-                done.result()
+    side_by_side([partial(_build, model, index, concurrently=concurrently) for model, index in todo],
+                 1 if concurrently else BUILD_CONNECTIONS, name="index-build")
     if concurrently:
         # The trigram index is on an expression, whose statistics only ANALYZE gathers (after a
         # load, its final VACUUM (ANALYZE) of the rewritten author table does).

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
 from django.db import connection
 
@@ -63,13 +64,7 @@ def vacuum_grown() -> None:
             [list(_GROWN_TABLES)],
         )
         jobs = [(table, stale or table in _LOAD_COLUMNS) for table, stale in cur.fetchall()]
-    if len(jobs) < 2 or VACUUM_CONNECTIONS < 2:
-        for table, analyse in jobs:
-            _vacuum(table, analyse)
-        return
-    with ThreadPoolExecutor(max_workers=VACUUM_CONNECTIONS, thread_name_prefix="vacuum") as pool:
-        for done in [pool.submit(in_own_thread, _vacuum, table, analyse) for table, analyse in jobs]:
-            done.result()
+    side_by_side([partial(_vacuum, table, analyse) for table, analyse in jobs], VACUUM_CONNECTIONS, name="vacuum")
 
 
 def _vacuum(table: str, analyse: bool) -> None:
@@ -84,6 +79,17 @@ def in_own_thread(fn, *args, **kwargs):
         return fn(*args, **kwargs)
     finally:
         connection.close()
+
+
+def side_by_side(calls: list, connections: int, *, name: str) -> list:
+    """Each of ``calls`` (no-argument callables) on up to ``connections`` pool threads, each on its
+    own connection, in order of submission; in this thread, one after the other, when there are
+    fewer than two calls or connections. Returns their results; the first error propagates."""
+    if len(calls) < 2 or connections < 2:
+        return [call() for call in calls]
+    with ThreadPoolExecutor(max_workers=connections, thread_name_prefix=name) as pool:
+        futures = [pool.submit(in_own_thread, call) for call in calls]
+        return [future.result() for future in futures]
 
 
 class BackgroundAnalyze:
