@@ -3,9 +3,13 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from .health import healthz
+from .views import favicon
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Pages that are not ours (the browsable API, Swagger UI) name no icon, so browsers ask for
+    # /favicon.ico: the site's own icon answers instead of a 404 in every console.
+    path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,5 +1,6 @@
-from django.http import HttpResponseNotFound, HttpResponseServerError
+from django.http import HttpResponseNotFound, HttpResponsePermanentRedirect, HttpResponseServerError
 from django.template import loader
+from django.templatetags.static import static
 
 
 def page_not_found(request, exception=None):
@@ -26,3 +27,9 @@ def server_error(request):
     if is_api_request(request):
         return problem_response(request, 500, "An unexpected error occurred. It has been logged.")
     return HttpResponseServerError(loader.get_template("500.html").render({}))
+
+
+def favicon(request):
+    """/favicon.ico, asked for by browsers on pages that name no icon: the site's own (resolved per
+    request, so that the static storage's hashed name is looked up only once it is needed)."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
