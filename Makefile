@@ -32,7 +32,6 @@ node_modules/.stamp: package.json package-lock.json
 	touch $@
 
 deps: $(VENV)/.stamp node_modules/.stamp
-	@bash scripts/ensure_chromium.sh
 
 # Writes var/env.mk with the DATABASE_URL / eager-mode decisions of scripts/ensure_services.sh.
 services: deps
@@ -52,7 +51,9 @@ run: setup
 	@set -a; source var/services.env; set +a; bash scripts/run_dev.sh $(HOST) $(PORT)
 
 # Tests run tasks in-process; the `celery`-marked ones start their own real worker (tests/conftest.py).
+# Debian's chromium (for the browser tests only, so `make run` does not wait on apt-get).
 test: demo
+	@bash scripts/ensure_chromium.sh
 	$(VENV)/bin/ruff check .
 	@set -a; source var/services.env; set +a; \
 	  DJANGO_SETTINGS_MODULE=config.settings.test CELERY_TASK_ALWAYS_EAGER=1 $(VENV)/bin/pytest $(PYTEST_ARGS)

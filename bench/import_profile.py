@@ -71,6 +71,27 @@ def main(argv=None) -> int:
                  "identity_blocks_dispatch"):
         setattr(pipeline, name, timed(name, getattr(pipeline, name)))
     pipeline.BatchLoader.load_batch = timed("load_batch", pipeline.BatchLoader.load_batch)
+    # The parse thread: its batch preparation (wall, GIL waits included), and how long the main
+    # thread waits for it between batches (the first batch's parse included).
+    pipeline.prepare = timed("parse thread: prepare (hashes, bylines, phrase topics)", pipeline.prepare)
+    prefetched = pipeline._prefetched
+
+    def waited(*a, **kw):
+        items = prefetched(*a, **kw)
+        try:
+            while True:
+                t_wait = time.perf_counter()
+                try:
+                    item = next(items)
+                except StopIteration:
+                    return
+                finally:
+                    phase_time["main thread waits for the parse thread"] += time.perf_counter() - t_wait
+                yield item
+        finally:
+            items.close()
+
+    pipeline._prefetched = waited
     pipeline.BulkMode.leave = timed("build reader indexes (bulk mode)", pipeline.BulkMode.leave)
 
     sql_time: dict[str, float] = defaultdict(float)

@@ -11,6 +11,7 @@ from papers.ingest.topics import (
     canonical_category,
     category_name,
     category_slug,
+    phrase_hash,
     phrase_ok,
     phrase_slug,
 )
@@ -94,6 +95,25 @@ def test_a_known_phrase_is_recognised_even_when_it_occurs_once_in_a_batch():
     extractor = PhraseExtractor(known={"neural architecture search"})
     [chosen] = extractor.extract([("Neural architecture search on a budget", "We study the cost of it.")])
     assert "neural architecture search" in [p for p, _w in chosen]
+
+
+def test_a_phrase_learnt_between_windows_is_recognised_in_the_next_even_in_other_scripts():
+    extractor = PhraseExtractor()
+    docs = [("Zorbax quilmø in żelwa arrays", "The quilmø of the żelwa is measured.")]
+    assert "zorbax quilmø" not in [p for p, _w in extractor.extract(docs)[0]]
+    extractor.learn(["zorbax quilmø", "żelwa arrays"])
+    chosen = [p for p, _w in extractor.extract(docs)[0]]
+    assert {"zorbax quilmø", "żelwa arrays"} <= set(chosen)
+    assert isinstance(extractor.known, frozenset)  # learn() is the only way in: it keeps the hashes too
+
+
+def test_every_counted_phrase_carries_the_hash_its_text_has(arxiv_samples):
+    docs = _real_abstracts(arxiv_samples, limit=50) + _made_up_docs(50) + [("Łódź étude", "Ünïcode names of Łódź.")]
+    counted = PhraseExtractor.count(docs)
+    assert counted.hashes.tolist() == [phrase_hash(term) for term in counted.terms]
+    assert len(set(counted.hashes.tolist())) == len(counted.terms)
+    some = [7, 0, 3]
+    assert counted.phrases(some) == [counted.terms[i] for i in some]
 
 
 def _real_abstracts(arxiv_samples, limit=200):

@@ -500,27 +500,74 @@ def candidate_phrases(text: str, max_words: int = MAX_PHRASE_WORDS) -> list[str]
     return out
 
 
+# Phrases are identified by a 64-bit hash of their words: Python's string hash of each word, chained
+# as h(w1 .. wn) = h(w1 .. wn-1) * _HASH_MULT + h(wn) modulo 2**64. The window's n-grams get their
+# hash from their prefix's in one array operation, with no string built; two distinct phrases of a
+# 200k-phrase window share a hash with a probability of about 1e-9. String hashes are salted per
+# process, so a hash is meaningful only inside the process that made it (never stored).
+_HASH_MULT = np.uint64(0x9E3779B97F4A7C15)
+_HASH_MASK = (1 << 64) - 1
+_FILTER_BITS = 22  # PhraseExtractor's filter of known hashes: 2**22 slots, by a hash's top bits
+_FILTER_SHIFT = np.uint64(64 - _FILTER_BITS)
+
+
+def phrase_hash(phrase: str) -> int:
+    """The hash ``count_phrases`` gives ``phrase`` (its words as separated by single spaces)."""
+    h = 0
+    for word in phrase.split(" "):
+        h = (h * 0x9E3779B97F4A7C15 + (hash(word) & _HASH_MASK)) & _HASH_MASK
+    return h
+
+
 class PhraseCounts(NamedTuple):
     """A window's candidate phrases: each distinct phrase once, in order of first occurrence, and
-    every (document, phrase) pair once, with its term frequency."""
+    every (document, phrase) pair once, with its term frequency.
 
-    terms: list[str]
+    A phrase's text is built only when asked for (``phrases``): on made-up or foreign words a
+    window holds ~200k distinct phrases, nine in ten seen once and never chosen, and building
+    their strings was a fifth of the counting."""
+
     words: np.ndarray  # each phrase's number of words
     pair_doc: np.ndarray
     pair_term: np.ndarray
     tf: np.ndarray
+    hashes: np.ndarray  # each phrase's phrase_hash, uint64
+    ends: np.ndarray  # where each phrase first occurs: the position of its last word in ``tokens``
+    tokens: np.ndarray  # the window's words, as indexes into ``vocabulary``
+    vocabulary: list[str]
+
+    def phrases(self, ids) -> list[str]:
+        """The text of the phrases ``ids`` (an int array), in that order."""
+        ids = np.asarray(ids, dtype=np.int64)
+        out = np.empty(len(ids), dtype=object)
+        if not len(ids):
+            return []
+        vocabulary = np.array(self.vocabulary, dtype=object)
+        lengths = self.words[ids]
+        for n in range(1, int(lengths.max()) + 1):
+            which = np.flatnonzero(lengths == n)
+            if len(which):
+                ends = self.ends[ids[which]]
+                parts = [vocabulary[self.tokens[ends - (n - 1 - k)]] for k in range(n)]
+                out[which] = list(map(" ".join, zip(*parts))) if n > 1 else parts[0]
+        return out.tolist()
+
+    @property
+    def terms(self) -> list[str]:
+        """Every phrase's text, in phrase order."""
+        return self.phrases(np.arange(len(self.words)))
 
 
 def count_phrases(docs: Sequence[tuple[str, str]], max_words: int = MAX_PHRASE_WORDS) -> PhraseCounts | None:
     """``candidate_phrases`` of every (title, abstract) of a window, counted with the title twice.
 
     The same candidates, found for the whole window at once: the window's words become ids with
-    their classes in arrays, runs and n-grams are array operations, and an n-gram is an id made
-    from its prefix's id and its last word's, so a phrase string is built once per distinct
-    phrase instead of once per occurrence. Phrase ids follow the order in which
-    ``candidate_phrases`` would first emit each phrase, as the choice between equal scores does.
+    their classes in arrays, runs and n-grams are array operations, and an n-gram is identified
+    by a hash made from its prefix's hash and its last word's (see ``phrase_hash``), so no phrase
+    string is built here at all. Phrase ids follow the order in which ``candidate_phrases`` would
+    first emit each phrase, as the choice between equal scores does.
     """
-    from pandas import factorize  # hashing, not sorting: ids of n-grams and pairs in one pass each
+    from pandas import factorize  # hashing, not sorting: ids of words, phrases and pairs in one pass each
 
     tokens: list[str] = []
     for title, abstract in docs:
@@ -528,11 +575,15 @@ def count_phrases(docs: Sequence[tuple[str, str]], max_words: int = MAX_PHRASE_W
             text = text.lower()
             tokens += (_ASCII_TOKEN if text.isascii() else _TOKEN).findall(text)
             tokens.append("")  # ends each text as in candidate_phrases: no token is empty, and it ends any run
-    words = list(dict.fromkeys(tokens))
-    word_id = dict(zip(words, range(len(words))))
-    tok = np.fromiter(map(word_id.__getitem__, tokens), dtype=np.int64, count=len(tokens))
+    # Words by their string hash: hashing a token is cheaper than a dict lookup, and the ids come
+    # from one factorize over integers.
+    tok_hash = np.fromiter(map(hash, tokens), dtype=np.int64, count=len(tokens)).view(np.uint64)
+    tok, word_hashes = factorize(tok_hash)
+    n_words = len(word_hashes)
+    seen_at = np.empty(n_words, dtype=np.int64)  # a position of each word (any one: the text is the same)
+    seen_at[tok] = np.arange(len(tok))
+    words = list(map(tokens.__getitem__, seen_at.tolist()))
     del tokens  # a window's occurrences as strings: the largest object here
-    n_words = len(words)
     word_cls = np.fromiter(map(_class_of, words), dtype=np.int8, count=n_words)
     nouns = np.flatnonzero(word_cls >= _NOUN)
     unigram = np.zeros(n_words, dtype=bool)
@@ -553,24 +604,22 @@ def count_phrases(docs: Sequence[tuple[str, str]], max_words: int = MAX_PHRASE_W
     head = cls[pos] >= _NOUN
     grams = head & ~bad_head[tok[pos]]
 
-    # Occurrences: a head's unigram, and its n-grams; each n-gram's id is made from its prefix's.
+    # Occurrences: a head's unigram, and its n-grams; each n-gram's hash is made from its prefix's.
     occ_pos = [pos[head & unigram[tok[pos]]]]
     occ_len = [np.ones(len(occ_pos[0]), dtype=np.int64)]
-    occ_key = [tok[occ_pos[0]]]
-    gram_id = tok  # the id of the n-gram of length n ending at each position (where j >= n - 1)
-    offset = n_words
+    occ_key = [tok_hash[occ_pos[0]]]
+    gram_hash = tok_hash  # the hash of the n-gram of length n ending at each position (where j >= n - 1)
     for n in range(2, max_words + 1):
         at = pos[(j >= n - 1) & (span >= n)]
         if not len(at):
             break
-        codes, keys = factorize(gram_id[at - 1] * n_words + tok[at])
-        gram_id = np.full(len(tok), -1, dtype=np.int64)
-        gram_id[at] = codes
+        longer = np.zeros(len(tok), dtype=np.uint64)
+        longer[at] = gram_hash[at - 1] * _HASH_MULT + tok_hash[at]  # modulo 2**64
+        gram_hash = longer
         emitted = pos[grams & (j >= n - 1) & (span >= n)]
         occ_pos.append(emitted)
         occ_len.append(np.full(len(emitted), n, dtype=np.int64))
-        occ_key.append(gram_id[emitted] + offset)
-        offset += len(keys)
+        occ_key.append(gram_hash[emitted])
     occ_pos_a, occ_len_a = np.concatenate(occ_pos), np.concatenate(occ_len)
     if not len(occ_pos_a):
         return None
@@ -580,32 +629,23 @@ def count_phrases(docs: Sequence[tuple[str, str]], max_words: int = MAX_PHRASE_W
                         kind="stable")
     occ_pos_a, occ_len_a = occ_pos_a[stream], occ_len_a[stream]
     # Ids in order of first appearance: exactly the phrase order of candidate_phrases.
-    occ_term, _keys = factorize(np.concatenate(occ_key)[stream])
-    n_terms = len(_keys)
+    occ_term, term_hashes = factorize(np.concatenate(occ_key)[stream])
+    n_terms = len(term_hashes)
     is_first = np.ones(len(occ_term), dtype=bool)
     is_first[1:] = occ_term[1:] > np.maximum.accumulate(occ_term)[:-1]
     first = np.flatnonzero(is_first)  # the first occurrence of phrase 0, 1, 2 ...
 
-    # Each distinct phrase's words, from its first occurrence.
-    first_pos, first_len = occ_pos_a[first], occ_len_a[first]
-    word_arr = np.array(words, dtype=object)
-    terms = np.empty(n_terms, dtype=object)
-    for n in range(1, max_words + 1):
-        which = np.flatnonzero(first_len == n)
-        if len(which):
-            ends = first_pos[which]
-            parts = [word_arr[tok[ends - (n - 1 - k)]] for k in range(n)]
-            terms[which] = list(map(" ".join, zip(*parts))) if n > 1 else parts[0]
-
     # Term frequencies per (document, phrase); title words count twice: the title names the
     # paper's subject most directly.
-    text = np.searchsorted(np.flatnonzero(tok == word_id[""]), occ_pos_a)
+    text_ends = np.flatnonzero(tok_hash == np.uint64(hash("") & _HASH_MASK))
+    text = np.searchsorted(text_ends, occ_pos_a)
     pair_codes, pairs = factorize((text >> 1) * n_terms + occ_term)
     tf = np.bincount(pair_codes, weights=np.where(text & 1, 1, 2)).astype(np.int64)
     pair_doc, pair_term = np.divmod(pairs, n_terms)
     # Narrow types: a batch ahead keeps several windows of these alive.
-    return PhraseCounts(terms.tolist(), first_len.astype(np.int8), pair_doc.astype(np.int32),
-                        pair_term.astype(np.int32), tf.astype(np.int32))
+    return PhraseCounts(occ_len_a[first].astype(np.int8), pair_doc.astype(np.int32), pair_term.astype(np.int32),
+                        tf.astype(np.int32), np.asarray(term_hashes, dtype=np.uint64),
+                        occ_pos_a[first].astype(np.int32), tok.astype(np.int32), words)
 
 
 def _class_of(word: str) -> int:
@@ -664,10 +704,43 @@ class PhraseExtractor:
     """
 
     def __init__(self, known: Iterable[str] = (), *, top_k: int = 5, min_df: int = 2, min_score: float = 0.12):
-        self.known: set[str] = set(known)
+        self._known: set[str] = set()
+        self._known_hashes: set[int] = set()
+        # A filter of the known hashes by their top bits (4 MB), so that a window's ~150k rare
+        # phrases are screened by one array lookup; 2% pass it by chance with 80k phrases known.
+        self._known_filter = np.zeros(1 << _FILTER_BITS, dtype=bool)
+        self.learn(known)
         self.top_k = top_k
         self.min_df = min_df
         self.min_score = min_score
+
+    @property
+    def known(self) -> frozenset[str]:
+        """The phrase vocabulary: phrases recognised wherever they occur (grown with ``learn``)."""
+        return frozenset(self._known)
+
+    def learn(self, phrases: Iterable[str]) -> None:
+        """Add ``phrases`` to the vocabulary."""
+        new = set(phrases) - self._known
+        if new:
+            self._known |= new
+            hashes = np.fromiter(map(phrase_hash, new), dtype=np.uint64, count=len(new))
+            self._known_hashes.update(hashes.tolist())
+            self._known_filter[hashes >> _FILTER_SHIFT] = True
+
+    def _known_rare(self, counted: PhraseCounts, rare: np.ndarray) -> np.ndarray:
+        """Those of the phrases ``rare`` that are in the vocabulary.
+
+        By hash first, an array operation over the window's ~150k rare phrases (made-up or foreign
+        words); the few with a known hash are then built and compared as text."""
+        if not self._known or not len(rare):
+            return rare[:0]
+        maybe = rare[self._known_filter[counted.hashes[rare] >> _FILTER_SHIFT]]
+        maybe = maybe[np.fromiter(map(self._known_hashes.__contains__, counted.hashes[maybe].tolist()), dtype=bool,
+                                  count=len(maybe))]
+        if not len(maybe):
+            return maybe
+        return maybe[np.fromiter(map(self._known.__contains__, counted.phrases(maybe)), dtype=bool, count=len(maybe))]
 
     def extract(self, docs: Sequence[tuple[str, str]]) -> list[list[tuple[str, float]]]:
         """For each (title, abstract), a list of (phrase, weight) with weight in (0, 1]."""
@@ -691,20 +764,13 @@ class PhraseExtractor:
         results: list[list[tuple[str, float]]] = [[] for _ in range(n_docs)]
         if counted is None or not n_docs:
             return results
-        terms, term_words, pair_doc, pair_term, tf = counted
-        n_terms = len(terms)
+        term_words, pair_doc, pair_term, tf = counted.words, counted.pair_doc, counted.pair_term, counted.tf
+        n_terms = len(term_words)
         df = np.bincount(pair_term, minlength=n_terms)
         # A phrase in over a fifth of a big window is background vocabulary for that window.
         max_df = n_docs if n_docs < 200 else max(self.min_df, int(0.2 * n_docs))
         eligible = (df >= self.min_df) & (df <= max_df)
-        term_at = terms.__getitem__
-        if self.known:
-            # map() over bound built-ins iterates in C: a window of made-up or foreign words holds
-            # ~150k rare phrases, and a generator expression over them cost a third of select().
-            rare = np.flatnonzero(df < self.min_df)
-            known_rare = np.fromiter(map(self.known.__contains__, map(term_at, rare.tolist())), dtype=bool,
-                                     count=len(rare))
-            eligible[rare[known_rare]] = True
+        eligible[self._known_rare(counted, np.flatnonzero(df < self.min_df))] = True
         chosen_terms = np.flatnonzero(eligible)
         if not len(chosen_terms):
             return results
@@ -726,7 +792,11 @@ class PhraseExtractor:
         order = np.lexsort((pair_term, -score, pair_doc))
         pair_doc = pair_doc[order]
         bounds = np.flatnonzero(np.diff(pair_doc, prepend=-1, append=n_docs)).tolist()
-        docs, term_ids, values = pair_doc.tolist(), pair_term[order].tolist(), score[order].tolist()
+        pair_term = pair_term[order]
+        docs, term_ids, values = pair_doc.tolist(), pair_term.tolist(), score[order].tolist()
+        # The text of just the phrases looked at below.
+        looked = np.unique(pair_term)
+        terms = dict(zip(looked.tolist(), counted.phrases(looked)))
         for start, end in zip(bounds, bounds[1:]):
             chosen = results[docs[start]]
             chosen_padded: list[str] = []

@@ -163,7 +163,7 @@ def select_phrases(recs: list[PaperRecord], extractor: PhraseExtractor) -> list[
     for number, window in enumerate(count_windows([(r.title, r.abstract) for r in recs])):
         window_size = min(TOPIC_WINDOW, len(recs) - number * TOPIC_WINDOW)
         chosen_in_window = extractor.select(window_size, window)
-        extractor.known.update(phrase for chosen in chosen_in_window for phrase, _w in chosen if phrase_slug(phrase))
+        extractor.learn(phrase for chosen in chosen_in_window for phrase, _w in chosen if phrase_slug(phrase))
         phrases.extend(chosen_in_window)
     return phrases
 
