@@ -39,6 +39,42 @@ def test_a_first_load_drops_the_reader_indexes_after_its_first_batch_and_builds_
     assert AuthorTopic.objects.exists() and Author.objects.filter(works_count__gt=0).count() == 12
 
 
+def author_reloptions():
+    with connection.cursor() as cur:
+        cur.execute("SELECT reloptions FROM pg_class WHERE oid = 'researchers_author'::regclass")
+        return cur.fetchone()[0]
+
+
+def author_updates():
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_stat_force_next_flush()")
+        cur.execute("SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables WHERE relname = 'researchers_author'")
+        return cur.fetchone()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bulk_load_leaves_room_on_author_pages_so_that_their_refresh_touches_no_index():
+    seen_during = []
+    updated_before, hot_before = author_updates()
+    records_load(community(30), batch_size=10, on_batch=lambda stats: seen_during.append(author_reloptions()))
+    assert seen_during[0] == ["fillfactor=50"] and seen_during[-1] == ["fillfactor=50"]
+    assert author_reloptions() is None  # reset at the end of the load
+    updated, hot = author_updates()
+    # The final refresh rewrote the records heap-only: no index holds a column it writes while the
+    # works order is gone, and their pages have room.
+    assert updated - updated_before >= 12 and hot - hot_before >= 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_fill_factor_left_by_a_killed_bulk_load_is_reset_by_the_next_load_or_beat():
+    with connection.cursor() as cur:
+        cur.execute("ALTER TABLE researchers_author SET (fillfactor = 50)")
+    from papers.tasks import ensure_reader_indexes
+
+    assert ensure_reader_indexes() == []  # every index there: nothing built
+    assert author_reloptions() is None
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_load_onto_stored_papers_or_with_a_short_first_batch_keeps_every_index(monkeypatch):
     from papers.ingest.load import pipeline

@@ -15,10 +15,18 @@ the final author refresh, before the final VACUUM, two at a time. Until then a s
 page reads without them: correct, only slower, on a site whose data is still arriving. Unique
 indexes are never dropped (they decide every upsert), nor any index a load statement uses.
 
+The author table is also filled only half full for the load's length (``fillfactor`` 50, reset at
+its end): every author row is written a second time by the final refresh, and with room on its
+page and no index on a column the refresh writes (works order gone with the reader indexes), that
+write is a heap-only (HOT) update that touches none of the table's other indexes: on a 100k-paper
+load, 132,798 rows refreshed in 0.5 s instead of 4.0 s. The pages end up as full as the second
+write leaves them anyway, so the table is no bigger.
+
 A load killed in bulk mode leaves the indexes missing (or, killed while building them, invalid).
 The load holds a session advisory lock while in bulk mode; ``reader_indexes_ensure`` (at the
-start of every load, and from beat every few minutes) rebuilds what is missing or invalid unless
-that lock is held, that is unless a bulk load is still running.
+start of every load, and from beat every few minutes) rebuilds what is missing or invalid, and
+resets the author table's fill factor, unless that lock is held, that is unless a bulk load is
+still running.
 """
 
 from __future__ import annotations
@@ -48,6 +56,10 @@ READER_INDEXES = (
 BULK_MAX_STORED_PAPERS = DEFAULT_BATCH_SIZE
 # Built side by side: each build is one backend on one core.
 BUILD_CONNECTIONS = 2
+# Author pages are filled this full during a bulk load, leaving room for each row's refresh.
+BULK_AUTHOR_FILLFACTOR = 50
+# Setting it waits for no one for longer (an ANALYZE of the author table holds the same lock).
+FILLFACTOR_LOCK_TIMEOUT = "2s"
 # pg_advisory_lock key held by a load in bulk mode (any constant unique to this use).
 _BULK_LOCK = 0x627A_6275  # "bzbu"
 
@@ -93,6 +105,7 @@ class BulkMode:
             self.active = True
             for name in _present(cur):
                 cur.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {connection.ops.quote_name(name)}")
+        _author_fillfactor(BULK_AUTHOR_FILLFACTOR)
         log.info("bulk mode: first load, %d reader indexes built at the end", len(READER_INDEXES))
         return True
 
@@ -101,6 +114,7 @@ class BulkMode:
         if not self.active:
             return []
         try:
+            _author_fillfactor(None)
             return _build_missing(concurrently=False)
         finally:
             self.active = False
@@ -109,18 +123,23 @@ class BulkMode:
 
 
 def reader_indexes_ensure() -> list[str]:
-    """Rebuild the reader indexes a killed bulk load left missing or invalid, unless a bulk load
-    is running (it holds the lock and builds them itself). Returns the names built."""
+    """Rebuild the reader indexes a killed bulk load left missing or invalid, and reset the author
+    table's fill factor it left, unless a bulk load is running (it holds the lock and does both
+    itself). Returns the names built."""
     if connection.in_atomic_block:
         return []
     with connection.cursor() as cur:
         present = _present(cur)
-        if len(present) == len(READER_INDEXES) and all(present.values()):
-            return []  # the usual case: one catalog query
+        cur.execute("SELECT reloptions FROM pg_class WHERE oid = %s::regclass", [_author_table()])
+        fillfactor_left = bool(cur.fetchone()[0])
+        if len(present) == len(READER_INDEXES) and all(present.values()) and not fillfactor_left:
+            return []  # the usual case: two catalog reads
         cur.execute("SELECT pg_try_advisory_lock(%s)", [_BULK_LOCK])
         if not cur.fetchone()[0]:
             return []
     try:
+        if fillfactor_left:
+            _author_fillfactor(None)
         built = _build_missing(concurrently=True)
     finally:
         with connection.cursor() as cur:
@@ -128,6 +147,27 @@ def reader_indexes_ensure() -> list[str]:
     if built:
         log.warning("reader indexes rebuilt after an interrupted bulk load: %s", ", ".join(built))
     return built
+
+
+def _author_table() -> str:
+    return apps.get_model("researchers", "Author")._meta.db_table
+
+
+def _author_fillfactor(value: int | None) -> None:
+    """Set (or with None reset) the author table's fill factor. It only steers where later rows
+    go, so a busy table is left as it is: logged, never raised over a load."""
+    action = f"SET (fillfactor = {int(value)})" if value else "RESET (fillfactor)"
+    try:
+        with connection.cursor() as cur:
+            cur.execute("SELECT set_config('lock_timeout', %s, false)", [FILLFACTOR_LOCK_TIMEOUT])
+            try:
+                cur.execute(f"ALTER TABLE {connection.ops.quote_name(_author_table())} {action}")
+            finally:
+                cur.execute("RESET lock_timeout")
+    except OperationalError as exc:
+        if getattr(exc.__cause__, "sqlstate", None) != "55P03":  # lock_not_available
+            raise
+        log.warning("bulk mode: the author table is busy, its fill factor is left as it is (%s)", action)
 
 
 def _build_missing(*, concurrently: bool) -> list[str]:
