@@ -130,8 +130,19 @@ def _counts(run):
     }
 
 
+@pytest.fixture
+def identity_blocks_left_pending():
+    """The identity tasks an import sends stay pending (as in load_demo): in eager mode they would
+    run S2AND over every block inline, ~90% of a 2,000-paper harvest's time, and what this file
+    checks is the harvest. Their runs are covered in tests/test_disambiguation.py."""
+    from researchers.disambiguation.services import identity_dispatch_held
+
+    with identity_dispatch_held():
+        yield
+
+
 @pytest.mark.django_db(transaction=True)
-def test_killed_harvest_resumes_from_its_checkpoint_with_the_same_final_counts(arxiv_samples):
+def test_killed_harvest_resumes_from_its_checkpoint_with_the_same_final_counts(arxiv_samples, identity_blocks_left_pending):
     from papers.models import ImportState
 
     crash = Reply(status=500, body=b"<html>Internal Server Error</html>", headers={"Content-Type": "text/html"})
