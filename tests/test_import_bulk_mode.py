@@ -73,6 +73,14 @@ def test_a_fill_factor_left_by_a_killed_bulk_load_is_reset_by_the_next_load_or_b
 
     assert ensure_reader_indexes() == []  # every index there: nothing built
     assert author_reloptions() is None
+    with connection.cursor() as cur:  # a fill factor a DBA chose is left alone
+        cur.execute("ALTER TABLE researchers_author SET (fillfactor = 90)")
+    try:
+        ensure_reader_indexes()
+        assert author_reloptions() == ["fillfactor=90"]
+    finally:
+        with connection.cursor() as cur:
+            cur.execute("ALTER TABLE researchers_author RESET (fillfactor)")
 
 
 @pytest.mark.django_db(transaction=True)

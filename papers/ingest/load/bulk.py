@@ -131,7 +131,8 @@ def reader_indexes_ensure() -> list[str]:
     with connection.cursor() as cur:
         present = _present(cur)
         cur.execute("SELECT reloptions FROM pg_class WHERE oid = %s::regclass", [_author_table()])
-        fillfactor_left = bool(cur.fetchone()[0])
+        # Only the bulk load's own setting: one a DBA chose is theirs.
+        fillfactor_left = f"fillfactor={BULK_AUTHOR_FILLFACTOR}" in (cur.fetchone()[0] or [])
         if len(present) == len(READER_INDEXES) and all(present.values()) and not fillfactor_left:
             return []  # the usual case: two catalog reads
         cur.execute("SELECT pg_try_advisory_lock(%s)", [_BULK_LOCK])
