@@ -505,7 +505,8 @@ def candidate_phrases(text: str, max_words: int = MAX_PHRASE_WORDS) -> list[str]
 # hash from their prefix's in one array operation, with no string built; two distinct phrases of a
 # 200k-phrase window share a hash with a probability of about 1e-9. String hashes are salted per
 # process, so a hash is meaningful only inside the process that made it (never stored).
-_HASH_MULT = np.uint64(0x9E3779B97F4A7C15)
+_HASH_MULTIPLIER = 0x9E3779B97F4A7C15
+_HASH_MULT = np.uint64(_HASH_MULTIPLIER)
 _HASH_MASK = (1 << 64) - 1
 _FILTER_BITS = 22  # PhraseExtractor's filter of known hashes: 2**22 slots, by a hash's top bits
 _FILTER_SHIFT = np.uint64(64 - _FILTER_BITS)
@@ -515,7 +516,7 @@ def phrase_hash(phrase: str) -> int:
     """The hash ``count_phrases`` gives ``phrase`` (its words as separated by single spaces)."""
     h = 0
     for word in phrase.split(" "):
-        h = (h * 0x9E3779B97F4A7C15 + (hash(word) & _HASH_MASK)) & _HASH_MASK
+        h = (h * _HASH_MULTIPLIER + (hash(word) & _HASH_MASK)) & _HASH_MASK
     return h
 
 
@@ -705,7 +706,6 @@ class PhraseExtractor:
 
     def __init__(self, known: Iterable[str] = (), *, top_k: int = 5, min_df: int = 2, min_score: float = 0.12):
         self._known: set[str] = set()
-        self._known_hashes: set[int] = set()
         # A filter of the known hashes by their top bits (4 MB), so that a window's ~150k rare
         # phrases are screened by one array lookup; 2% pass it by chance with 80k phrases known.
         self._known_filter = np.zeros(1 << _FILTER_BITS, dtype=bool)
@@ -725,19 +725,16 @@ class PhraseExtractor:
         if new:
             self._known |= new
             hashes = np.fromiter(map(phrase_hash, new), dtype=np.uint64, count=len(new))
-            self._known_hashes.update(hashes.tolist())
             self._known_filter[hashes >> _FILTER_SHIFT] = True
 
     def _known_rare(self, counted: PhraseCounts, rare: np.ndarray) -> np.ndarray:
         """Those of the phrases ``rare`` that are in the vocabulary.
 
         By hash first, an array operation over the window's ~150k rare phrases (made-up or foreign
-        words); the few with a known hash are then built and compared as text."""
+        words); the few that pass the filter are then built and compared as text."""
         if not self._known or not len(rare):
             return rare[:0]
         maybe = rare[self._known_filter[counted.hashes[rare] >> _FILTER_SHIFT]]
-        maybe = maybe[np.fromiter(map(self._known_hashes.__contains__, counted.hashes[maybe].tolist()), dtype=bool,
-                                  count=len(maybe))]
         if not len(maybe):
             return maybe
         return maybe[np.fromiter(map(self._known.__contains__, counted.phrases(maybe)), dtype=bool, count=len(maybe))]

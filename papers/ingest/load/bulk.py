@@ -158,17 +158,30 @@ def _author_fillfactor(value: int | None) -> None:
     """Set (or with None reset) the author table's fill factor. It only steers where later rows
     go, so a busy table is left as it is: logged, never raised over a load."""
     action = f"SET (fillfactor = {int(value)})" if value else "RESET (fillfactor)"
-    try:
+
+    def alter():
         with connection.cursor() as cur:
-            cur.execute("SELECT set_config('lock_timeout', %s, false)", [FILLFACTOR_LOCK_TIMEOUT])
-            try:
-                cur.execute(f"ALTER TABLE {connection.ops.quote_name(_author_table())} {action}")
-            finally:
-                cur.execute("RESET lock_timeout")
+            cur.execute(f"ALTER TABLE {connection.ops.quote_name(_author_table())} {action}")
+
+    if not _waiting_at_most(FILLFACTOR_LOCK_TIMEOUT, alter):
+        log.warning("bulk mode: the author table is busy, its fill factor is left as it is (%s)", action)
+
+
+def _waiting_at_most(lock_timeout: str, work) -> bool:
+    """Run ``work()`` with ``lock_timeout`` set on this connection; False when it gave up waiting
+    for a lock (any other error propagates)."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT set_config('lock_timeout', %s, false)", [lock_timeout])
+    try:
+        work()
+        return True
     except OperationalError as exc:
         if getattr(exc.__cause__, "sqlstate", None) != "55P03":  # lock_not_available
             raise
-        log.warning("bulk mode: the author table is busy, its fill factor is left as it is (%s)", action)
+        return False
+    finally:
+        with connection.cursor() as cur:
+            cur.execute("RESET lock_timeout")
 
 
 def _build_missing(*, concurrently: bool) -> list[str]:
@@ -205,18 +218,12 @@ PLAIN_BUILD_LOCK_TIMEOUT = "5s"
 
 def _build(model, index, *, concurrently: bool) -> None:
     if not concurrently:
-        with connection.cursor() as cur:
-            cur.execute("SELECT set_config('lock_timeout', %s, false)", [PLAIN_BUILD_LOCK_TIMEOUT])
-        try:
+        def plain():
             with connection.schema_editor(atomic=False) as editor:
                 editor.add_index(model, index)
+
+        if _waiting_at_most(PLAIN_BUILD_LOCK_TIMEOUT, plain):
             return
-        except OperationalError as exc:
-            if getattr(exc.__cause__, "sqlstate", None) != "55P03":  # lock_not_available
-                raise
-            log.warning("%s: the table is busy, building it concurrently", index.name)
-        finally:
-            with connection.cursor() as cur:
-                cur.execute("RESET lock_timeout")
+        log.warning("%s: the table is busy, building it concurrently", index.name)
     with connection.schema_editor(atomic=False) as editor:
         editor.add_index(model, index, concurrently=True)
