@@ -32,6 +32,23 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(f"  {key}: {len(codes)} examples, statuses {sorted(set(codes))}")
 
 
+def pytest_sessionfinish(session):
+    """Under pytest-xdist, a worker hands what it saw to the controlling process, which prints it."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        from tests.reports import SCHEMATHESIS_SEEN
+
+        workeroutput["schemathesis_seen"] = SCHEMATHESIS_SEEN
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    from tests.reports import SCHEMATHESIS_SEEN
+
+    for key, codes in getattr(node, "workeroutput", {}).get("schemathesis_seen", {}).items():
+        SCHEMATHESIS_SEEN.setdefault(key, []).extend(codes)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_name_counts():
     """S2AND name counts are cached per process; each test's world has its own bylines."""

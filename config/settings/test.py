@@ -7,7 +7,12 @@ DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="test-secret-key-not-for-production-4d1f")
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default="bzpeer-test")  # noqa: F405
+# Under pytest-xdist each worker process has its own test database (pytest-django suffixes its
+# name with the worker id), and here its own cache keys and Celery queues: a real worker started
+# by one test process must never take a task another one sent against its own database.
+_XDIST_WORKER = env("PYTEST_XDIST_WORKER", default="")
+_SUFFIX = f"-{_XDIST_WORKER}" if _XDIST_WORKER else ""
+CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default="bzpeer-test") + _SUFFIX  # noqa: F405
 # Most tests run tasks in-process; tests marked `celery` start a real worker on Redis.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
@@ -27,7 +32,7 @@ REST_FRAMEWORK = {
 # same Redis never takes (and runs against the wrong database) a task sent by the test suite.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     **CELERY_BROKER_TRANSPORT_OPTIONS,  # noqa: F405
-    "global_keyprefix": env("CELERY_TEST_KEY_PREFIX", default="bzpeer-test:"),
+    "global_keyprefix": env("CELERY_TEST_KEY_PREFIX", default="bzpeer-test") + _SUFFIX + ":",
 }
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
     **CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS,  # noqa: F405
