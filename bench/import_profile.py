@@ -76,6 +76,8 @@ def main(argv=None) -> int:
     pipeline.prepare = timed("parse thread: prepare (hashes, bylines, phrase topics)", pipeline.prepare)
     prefetched = pipeline._prefetched
 
+    waits: list[float] = []
+
     def waited(*a, **kw):
         items = prefetched(*a, **kw)
         try:
@@ -86,7 +88,8 @@ def main(argv=None) -> int:
                 except StopIteration:
                     return
                 finally:
-                    phase_time["main thread waits for the parse thread"] += time.perf_counter() - t_wait
+                    waits.append(time.perf_counter() - t_wait)
+                    phase_time["main thread waits for the parse thread"] += waits[-1]
                 yield item
         finally:
             items.close()
@@ -121,6 +124,7 @@ def main(argv=None) -> int:
           f"outside SQL {wall - total_sql:.1f} s")
     for key, seconds in sorted(phase_time.items(), key=lambda kv: -kv[1]):
         print(f"{seconds:8.2f} s {phase_count[key]:6d}x  phase {key}")
+    print("  waits for the parse thread, batch by batch (s): " + " ".join(f"{w:.2f}" for w in waits))
     for key, seconds in sorted(sql_time.items(), key=lambda kv: -kv[1])[: args.top]:
         print(f"{seconds:8.2f} s {sql_count[key]:6d}x  {key}")
     if profiler:

@@ -1,6 +1,8 @@
 from django.contrib import admin
 
-from . import services
+# The services module is imported where an action runs, not here: admin.autodiscover() imports
+# this file in every process (web, worker, each management command), and the services pull in
+# networkx and the trust model's numpy/scipy stack, a second of start-up none of them needs.
 from .models import GraphSlice
 
 
@@ -17,6 +19,8 @@ class GraphSliceAdmin(admin.ModelAdmin):
 
     @admin.action(description="Rebuild the selected slices")
     def rebuild(self, request, queryset):
+        from . import services
+
         for author_id in queryset.values_list("author_id", flat=True):
             services.graph_slice_retry(author_id=author_id, force=True)
         self.message_user(request, f"Queued {queryset.count()} rebuild(s).")

@@ -1,6 +1,10 @@
 """Topics: arXiv category names and phrase topics that read like topic names."""
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +19,8 @@ from papers.ingest.topics import (
     phrase_ok,
     phrase_slug,
 )
+
+ROOT = Path(__file__).resolve().parent.parent
 
 # Every category on arXiv's current taxonomy page.
 CURRENT_CATEGORIES = """
@@ -208,3 +214,19 @@ def test_counting_a_window_finds_exactly_the_candidates_of_candidate_phrases_in_
 def test_a_window_with_no_candidate_counts_nothing():
     assert PhraseExtractor.count([("The", "Of the and."), ("", "")]) is None
     assert PhraseExtractor().extract([("The", "Of the and.")]) == [[]]
+
+
+def test_the_stop_words_are_scikit_learns_list_read_without_importing_scikit_learn():
+    # In a fresh interpreter: this one may have imported scikit-learn already (S2AND does).
+    code = (
+        "import sys\n"
+        "from papers.ingest.topics import _english_stop_words, stop_words\n"
+        "words = _english_stop_words()\n"
+        "assert 'sklearn' not in sys.modules, 'the stop words imported scikit-learn'\n"
+        "from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS\n"
+        "assert words == ENGLISH_STOP_WORDS and len(words) > 300\n"
+        "assert ENGLISH_STOP_WORDS <= stop_words() and 'propose' in stop_words()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"})
+    assert done.returncode == 0, done.stderr[-2000:]

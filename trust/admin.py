@@ -1,6 +1,8 @@
 from django.contrib import admin
 
-from . import services
+# The services module is imported where an action runs, not here: admin.autodiscover() imports
+# this file in every process (web, worker, each management command), and the services pull in
+# networkx and the trust model's numpy/scipy stack, a second of start-up none of them needs.
 from .models import TrustFlag, TrustRun, TrustScore
 
 
@@ -39,6 +41,8 @@ class TrustFlagAdmin(admin.ModelAdmin):
     fields = ("author", "reason", "points")
 
     def save_model(self, request, obj, form, change):
+        from . import services
+
         if change:
             super().save_model(request, obj, form, change)
             services.trust_schedule_author_recompute(author_id=obj.author_id)
@@ -49,6 +53,8 @@ class TrustFlagAdmin(admin.ModelAdmin):
 
     @admin.action(description="Lift the selected flags")
     def lift_flags(self, request, queryset):
+        from . import services
+
         for flag in queryset.filter(lifted_at__isnull=True):
             services.trust_flag_lift(flag=flag)
 

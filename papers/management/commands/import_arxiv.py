@@ -14,6 +14,10 @@ class Command(BaseCommand):
         "Import arXiv metadata from files, .gz files or http(s) URLs: the Kaggle snapshot (JSON lines), "
         "OAI-PMH ListRecords/GetRecord pages (arXiv, arXivRaw) or arXiv API Atom feeds, mixed freely."
     )
+    # The system checks import every URLconf and view (the API's pull in networkx): most of a
+    # second before the first record, for checks that `manage.py check --deploy`, `migrate` and
+    # the web server's start already run. A worker's import task skips them too.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("sources", nargs="+", metavar="SOURCE", help="file, .gz file or http(s) URL")
