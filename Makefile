@@ -13,9 +13,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_PAPERS ?= 20000
 PYTEST_ARGS ?=
-# Test processes (pytest-xdist), each with its own test database, cache keys and Celery queues:
-# on two cores, two took the suite from 7.5 to 5 minutes (its tests wait on Postgres, Redis,
-# a worker or a browser about half the time).
+# Test processes (pytest-xdist), each with its own test database, cache keys and Celery queues.
+# On two cores, two ran the whole suite in 5:15, where one took 6:38 even without its 27 browser
+# tests: a test waits on Postgres, Redis, a worker or a browser much of its time.
 PYTEST_WORKERS ?= 2
 
 .PHONY: help run test setup deps services migrate demo bench clean
@@ -27,7 +27,7 @@ help:
 # Python writes each module's bytecode (__pycache__) on its first import, so that later processes
 # load it instead of compiling the source again. An environment that sets PYTHONDONTWRITEBYTECODE
 # (this one's shell did) would make every process compile all it imports, every time: 2 s of
-# each manage.py command's start and 2.5 s of an import's first batch here.
+# each manage.py command's start and 2.3 s of an import's first batch here.
 unexport PYTHONDONTWRITEBYTECODE
 
 # --no-compile: pip would byte-compile all ~2 GB of packages (S2AND's tree pulls in awscli, numba,
