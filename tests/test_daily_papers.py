@@ -92,9 +92,14 @@ def test_top_sort_puts_the_most_upvoted_first_and_trending_decays_older_votes(cl
     today = timezone.now().astimezone(dt.UTC).date().isoformat()
     html = client.get(f"/papers/daily/{today}/?sort=trending").content.decode()
     assert html.index("Fresh hit") < html.index("Old favourite") < html.index("Quiet")
-    same_day = PaperFactory(title="Same day, more votes", submitted=fresh.submitted - dt.timedelta(minutes=5))
+    # Earlier on the same UTC day as "Fresh hit", whatever the time of the run (five minutes before
+    # it crossed midnight when the suite ran between 03:00 and 03:05 UTC).
+    fresh_day = fresh.submitted.astimezone(dt.UTC).date()
+    day_start = dt.datetime.combine(fresh_day, dt.time.min, tzinfo=dt.UTC)
+    same_day = PaperFactory(title="Same day, more votes",
+                            submitted=day_start + (fresh.submitted - day_start) / 2)
     vote(same_day, 4)
-    html = client.get(f"/papers/daily/{fresh.submitted.date().isoformat()}/?sort=top").content.decode()
+    html = client.get(f"/papers/daily/{fresh_day.isoformat()}/?sort=top").content.decode()
     assert html.index("Same day, more votes") < html.index("Fresh hit")
 
 
