@@ -18,6 +18,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "var" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+# One log per test process under pytest-xdist (each starts its own worker).
+_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+CELERY_WORKER_LOG = f"test-celery-worker-{_XDIST_WORKER}.log" if _XDIST_WORKER else "test-celery-worker.log"
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -89,7 +92,7 @@ def real_celery_worker(django_db_setup, django_db_blocker):
         CELERY_TASK_ALWAYS_EAGER="0",
     )
     (ROOT / "var").mkdir(exist_ok=True)
-    log = open(ROOT / "var" / "test-celery-worker.log", "w")
+    log = open(ROOT / "var" / CELERY_WORKER_LOG, "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "solo", "-l", "info",
          "-Q", "default,ingest,derive,graph,trust,identity,embed", "-n", _worker_name()],

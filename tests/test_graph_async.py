@@ -43,7 +43,7 @@ def poll_until_ready(client, url):
         if body["status"] == "ready":
             return body
         time.sleep(0.3)
-    raise AssertionError(f"slice never became ready; see var/test-celery-worker.log (last: {body['status']})")
+    raise AssertionError(f"slice never became ready; see var/test-celery-worker*.log (last: {body['status']})")
 
 
 def test_concurrent_requests_enqueue_one_build_that_a_real_worker_completes(celery_not_eager, people):
