@@ -71,13 +71,8 @@ def arxiv_samples() -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def real_celery_worker(django_db_setup, django_db_blocker):
-    """A real `celery worker` subprocess on Redis, pointed at the test database.
-
-    Tests using it need `transactional_db` so the worker sees committed rows. The
-    worker gets its own Redis database number so parallel runs never share a queue.
-    """
+def _test_database_url() -> str:
+    """The test database (this process's, under pytest-xdist) as a DATABASE_URL for a subprocess."""
     from django.db import connection
 
     db = connection.settings_dict
@@ -85,9 +80,25 @@ def real_celery_worker(django_db_setup, django_db_blocker):
     port = db.get("PORT") or "5432"
     user = db.get("USER") or "postgres"
     password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
+
+
+@pytest.fixture
+def test_database_url(django_db_setup) -> str:
+    """DATABASE_URL for a subprocess that must work on the test database, never the developer's."""
+    return _test_database_url()
+
+
+@pytest.fixture(scope="session")
+def real_celery_worker(django_db_setup, django_db_blocker):
+    """A real `celery worker` subprocess on Redis, pointed at the test database.
+
+    Tests using it need `transactional_db` so the worker sees committed rows. The
+    worker gets its own Redis database number so parallel runs never share a queue.
+    """
     env = dict(os.environ)
     env.update(
-        DATABASE_URL=f"postgres://{user}{password}@{host}:{port}/{db['NAME']}",
+        DATABASE_URL=_test_database_url(),
         DJANGO_SETTINGS_MODULE="config.settings.test",
         CELERY_TASK_ALWAYS_EAGER="0",
     )

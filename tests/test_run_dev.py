@@ -21,10 +21,13 @@ def _free_port():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_address_is_printed_only_when_healthz_answers():
+def test_the_address_is_printed_only_when_healthz_answers(test_database_url):
     port = _free_port()
-    # Eager mode: no Celery worker is started, only the web server.
-    env = {**os.environ, "CELERY_TASK_ALWAYS_EAGER": "1", "DJANGO_SETTINGS_MODULE": "config.settings.local"}
+    # Eager mode: no Celery worker is started, only the web server (and, in the background, the
+    # disambiguation of pending name blocks), both on the test database: on the developer's, that
+    # background run would cluster their demo's name blocks.
+    env = {**os.environ, "CELERY_TASK_ALWAYS_EAGER": "1", "DJANGO_SETTINGS_MODULE": "config.settings.local",
+           "DATABASE_URL": test_database_url}
     proc = subprocess.Popen(["bash", "scripts/run_dev.sh", "127.0.0.1", str(port)], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True)
     try:
