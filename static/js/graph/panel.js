@@ -40,9 +40,17 @@
   }
 
   function draw(el, elements) {
+    var compact = compactElements(elements);
+    // Every node starts on a circle, in the slice's order: stacked on one point, cose pushes
+    // nodes apart in random directions, and the drawing (and how well it fills the box) would
+    // change from one page load to the next.
+    compact.nodes = compact.nodes.map(function (n, i) {
+      var angle = 2 * Math.PI * i / compact.nodes.length;
+      return Object.assign({}, n, { position: { x: 100 * Math.cos(angle), y: 100 * Math.sin(angle) } });
+    });
     var cy = window.cytoscape({
       container: el,
-      elements: compactElements(elements),
+      elements: compact,
       style: window.BZGraph.style,
       layout: { name: "cose", animate: false, randomize: false, nodeRepulsion: 6000, idealEdgeLength: 60, padding: 12 },
       userZoomingEnabled: false, userPanningEnabled: false, boxSelectionEnabled: false, autoungrabify: true
@@ -52,13 +60,16 @@
       if (url) window.location.href = url;
     });
     el._cy = cy;
-    var stretched = false;
-    // The stage may still be settling (htmx swap, late stylesheet, a narrow phone): refit
-    // whenever the box changes size, so the drawing always matches its container.
+    var laidOut = cy.nodes().map(function (n) { return Object.assign({}, n.position()); });
+    // The stage may still be settling (htmx swap, late stylesheet, a narrow phone): whenever the
+    // box changes size, the layout is stretched afresh to the box's shape and fitted, so the
+    // drawing matches the box it ends in, not the one it had on the first frame.
     var refit = function () {
       cy.resize();
-      // Once the box has its real size, widen the round layout to the box's shape.
-      if (!stretched && cy.width() > 0 && cy.height() > 0) { window.BZGraph.stretchToBox(cy); stretched = true; }
+      if (cy.width() > 0 && cy.height() > 0) {
+        cy.nodes().positions(function (n, i) { return laidOut[i]; });
+        window.BZGraph.stretchToBox(cy);
+      }
       cy.fit(undefined, 14);
     };
     window.requestAnimationFrame(refit);

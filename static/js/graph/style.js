@@ -52,16 +52,26 @@
     { selector: ".filtered", style: { "display": "none" } }
   ];
   // Stretch a layout to the shape of its box (cose draws a round cluster; boxes are wide), so
-  // that a fit fills the box instead of leaving a small disc in the middle.
+  // that a fit fills the box instead of leaving a small disc in the middle. Positions are node
+  // centres, and the drawn extent also holds each node's own size, which a stretch does not
+  // scale: the centres' spread is stretched by what makes the whole extent take the box's shape
+  // (scaling by the extent's ratio alone fell short, the more so the fewer the nodes).
   function stretchToBox(cy, eles, maxFactor) {
     eles = eles || cy.elements();
     var nodes = eles.nodes();
     if (nodes.length < 3 || !cy.width() || !cy.height()) return;
     var bb = nodes.boundingBox({ includeLabels: false });
     if (!bb.w || !bb.h) return;
+    var x1 = Infinity, x2 = -Infinity, y1 = Infinity, y2 = -Infinity;
+    nodes.forEach(function (n) {
+      var p = n.position();
+      x1 = Math.min(x1, p.x); x2 = Math.max(x2, p.x); y1 = Math.min(y1, p.y); y2 = Math.max(y2, p.y);
+    });
+    var spanX = x2 - x1, spanY = y2 - y1;
     var want = cy.width() / cy.height(), have = bb.w / bb.h;
     var sx = 1, sy = 1, cap = maxFactor || 2.5;
-    if (have < want) sx = Math.min(want / have, cap); else sy = Math.min(have / want, cap);
+    if (have < want && spanX > 0) sx = Math.min(Math.max((want * bb.h - (bb.w - spanX)) / spanX, 1), cap);
+    else if (have > want && spanY > 0) sy = Math.min(Math.max((bb.w / want - (bb.h - spanY)) / spanY, 1), cap);
     var cx = bb.x1 + bb.w / 2, cyy = bb.y1 + bb.h / 2;
     nodes.positions(function (n) {
       var p = n.position();
