@@ -2,13 +2,19 @@
 
 import json
 import re
+import threading
 import urllib.request
 
 import pytest
 import yaml
 from django.contrib.staticfiles import finders
 from django.core.management import call_command
+from django.test import Client
+from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
+from rest_framework.test import APIRequestFactory
+
+from config.schema import SchemaView, _forget_documents
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +128,41 @@ def test_details_document_their_etag_and_304(schema):
         assert "If-None-Match" in {p["name"] for p in operation["parameters"] if p["in"] == "header"}, path
         assert "ETag" in operation["responses"]["200"]["headers"], path
         assert "304" in operation["responses"], path
+
+
+def test_the_document_is_generated_once_per_process_and_served_from_memory_after():
+    runs = []
+
+    class CountingGenerator(SchemaGenerator):
+        def get_schema(self, *args, **kwargs):
+            runs.append(1)
+            return super().get_schema(*args, **kwargs)
+
+    _forget_documents()
+    view = SchemaView.as_view(generator_class=CountingGenerator)
+    factory = APIRequestFactory()
+    first = view(factory.get("/api/schema/", {"format": "json"})).render()
+    second = view(factory.get("/api/schema/", {"format": "json"})).render()
+    yaml_answer = view(factory.get("/api/schema/")).render()
+    assert len(runs) == 1
+    assert first.content == second.content and json.loads(first.content)["openapi"] == "3.1.0"
+    assert yaml.safe_load(yaml_answer.content) == json.loads(first.content)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_schema_requests_beside_other_api_requests_all_succeed():
+    """Threads, as under runserver or gthread workers: the first generation races API requests."""
+    _forget_documents()
+    statuses: list[int] = []
+
+    def get(path):
+        statuses.append(Client().get(path).status_code)
+
+    threads = [threading.Thread(target=get, args=(path,))
+               for path in ["/api/schema/", "/api/papers/", "/api/topics/", "/api/schema/", "/api/researchers/",
+                            "/api/papers/?topic=none", "/api/schema/"]]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert statuses == [200] * len(threads), statuses
