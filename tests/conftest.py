@@ -93,8 +93,9 @@ def test_database_url(django_db_setup) -> str:
 def real_celery_worker(django_db_setup, django_db_blocker):
     """A real `celery worker` subprocess on Redis, pointed at the test database.
 
-    Tests using it need `transactional_db` so the worker sees committed rows. The
-    worker gets its own Redis database number so parallel runs never share a queue.
+    Tests using it need `transactional_db` so the worker sees committed rows. Its queues live
+    under the test settings' own Redis key prefix, one per pytest-xdist process, so no other
+    run or test process shares them (config/settings/test.py).
     """
     env = dict(os.environ)
     env.update(
