@@ -45,18 +45,23 @@ class SchemaView(SpectacularAPIView):
         key = (version, translation.get_language(), self.serve_public, self.urlconf)
         with _lock:
             document = _documents.get(key)
-            for attempt in range(1, _ATTEMPTS + 1):
-                if document is not None:
-                    break
-                generator = self.generator_class(urlconf=self.urlconf, api_version=version, patterns=self.patterns)
-                try:
-                    document = generator.get_schema(request=request, public=self.serve_public)
-                except AssertionError:
-                    if attempt == _ATTEMPTS:
-                        raise
-                    log.warning("OpenAPI generation raced a concurrent request (attempt %d); generating again", attempt)
-            _documents[key] = document
+            if document is None:
+                document = _documents[key] = self._generated(request, version)
         return Response(
             data=document,
             headers={"Content-Disposition": f'inline; filename="{self._get_filename(request, version)}"'},
         )
+
+    def _generated(self, request, version) -> dict:
+        """A fresh document; a generation that lost the race with a concurrent request runs again."""
+
+        def generate() -> dict:
+            generator = self.generator_class(urlconf=self.urlconf, api_version=version, patterns=self.patterns)
+            return generator.get_schema(request=request, public=self.serve_public)
+
+        for attempt in range(1, _ATTEMPTS):
+            try:
+                return generate()
+            except AssertionError:
+                log.warning("OpenAPI generation raced a concurrent request (attempt %d); generating again", attempt)
+        return generate()  # the last attempt's error propagates
