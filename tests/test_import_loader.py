@@ -367,17 +367,20 @@ def test_the_refresh_queue_remembers_a_change_until_the_drain_whatever_later_bat
     assert Author.objects.get(name_key="lovelace|ada").works_count == 2
 
 
-def test_a_load_relaxes_the_garbage_collector_while_it_runs_and_restores_it_after_success_or_fault():
+def test_a_load_relaxes_the_gc_and_shortens_the_switch_interval_while_it_runs_then_restores_both_after_success_or_fault():
     import gc
+    import sys
 
-    from papers.ingest.load.pipeline import LOAD_GC_THRESHOLDS
+    from papers.ingest.load.pipeline import LOAD_GC_THRESHOLDS, LOAD_SWITCH_INTERVAL
 
-    before = gc.get_threshold()
+    before = gc.get_threshold(), sys.getswitchinterval()
+    assert LOAD_SWITCH_INTERVAL < before[1]
     seen = []
     run = import_run_start(source="gc", format="test")
     load_records([paper("2301.00187", person("Ada", "Lovelace"))], run=run,
-                 on_batch=lambda stats: seen.append(gc.get_threshold()))
-    assert seen == [LOAD_GC_THRESHOLDS] and gc.get_threshold() == before
+                 on_batch=lambda stats: seen.append((gc.get_threshold(), sys.getswitchinterval())))
+    assert seen == [(LOAD_GC_THRESHOLDS, LOAD_SWITCH_INTERVAL)]
+    assert (gc.get_threshold(), sys.getswitchinterval()) == before
 
     def broken():
         yield paper("2301.00188", person("Ada", "Lovelace"))
@@ -385,7 +388,7 @@ def test_a_load_relaxes_the_garbage_collector_while_it_runs_and_restores_it_afte
 
     with pytest.raises(ValueError):
         load_records(broken(), run=import_run_start(source="gc", format="test"))
-    assert gc.get_threshold() == before
+    assert (gc.get_threshold(), sys.getswitchinterval()) == before
 
 
 def test_a_source_fault_still_settles_the_counts_of_the_records_it_kept():

@@ -14,28 +14,66 @@ log = logging.getLogger(__name__)
 _GROWN_TABLES = ("papers_paper", "papers_authorship", "papers_papertopic", "papers_topic", "papers_institution",
                  "researchers_author", "papers_authortopic")
 ANALYZE_EVERY_BATCHES = 5
+# The final ANALYZE, before the author refresh, has the server to itself: its tables side by side.
+FINAL_ANALYZE_CONNECTIONS = 2
 # During a load, papers are analysed on the columns the loader's statements join and filter on:
 # sampling their titles and abstracts was most of the cost, and steers none of those plans. The
 # final vacuum_grown analyses every column.
 _LOAD_COLUMNS = {"papers_paper": "(id, arxiv_id, deleted, year, submitted, authors_count)"}
 
 
-def analyze_grown() -> None:
+def analyze_grown(connections: int = 1) -> None:
     """ANALYZE the tables the import has grown by half (or 10k rows) since their last analysis.
 
     The set-based statements join staging tables against these; planned on the statistics of
     an empty table they pick nested loops that get slower with every batch. Autovacuum would
     do this, but it may be off or lag behind a bulk load; geometric growth keeps the total cost
     at O(log N) analyses.
+    With ``connections`` > 1 (the end of a load, when nothing else runs) the tables are analysed
+    side by side, each on its own connection; inside a caller's transaction, always on its own,
+    which alone sees the rows.
     """
     with connection.cursor() as cur:
-        for table in _grown(cur, changed_rows="n_mod_since_analyze", share=0.5):
-            cur.execute(f"ANALYZE {connection.ops.quote_name(table)} {_LOAD_COLUMNS.get(table, '')}")
+        tables = _grown(cur, changed_rows="n_mod_since_analyze", share=0.5)
+    if connection.in_atomic_block:
+        connections = 1
+    side_by_side([partial(_analyze, table) for table in tables], connections, name="analyze")
+
+
+def _analyze(table: str) -> None:
+    with connection.cursor() as cur:
+        cur.execute(f"ANALYZE {connection.ops.quote_name(table)} {_LOAD_COLUMNS.get(table, '')}")
 
 
 # VACUUMs run side by side at the end of a load: each is one backend on one core, and nothing else
 # runs then (on two cores, two took a 100k-paper load's 1.6-1.9 s of vacuuming to about one).
 VACUUM_CONNECTIONS = 2
+
+
+def vacuum_grown_beside(work) -> None:
+    """``vacuum_grown()`` on its own thread and connections while this thread runs ``work()``:
+    the end of a load sends its identity tasks (a statement and the broker's round trips, mostly
+    Python) while the vacuum's backends use the cores. Inside a caller's transaction there is no
+    vacuum, and ``work()`` runs alone. The first error of either propagates, after both ended."""
+    if connection.in_atomic_block:
+        work()
+        return
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            in_own_thread(vacuum_grown)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread below
+            errors.append(exc)
+
+    thread = threading.Thread(target=run, name="vacuum", daemon=True)
+    thread.start()
+    try:
+        work()
+    finally:
+        thread.join()
+    if errors:
+        raise errors[0]
 
 
 def vacuum_grown() -> None:
