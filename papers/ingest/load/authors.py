@@ -168,6 +168,11 @@ def drain_author_refresh(*, chunk: int = 250_000, workers: int | None = None) ->
     database-bound and one backend uses one core. Inside the caller's transaction it runs
     there, alone, so the caller sees the result.
     Concurrent drains take disjoint chunks (SKIP LOCKED). Returns how many were refreshed.
+
+    The connections split the queue by author id modulo their number, not into id ranges: ids
+    follow the order in which a load met its authors, so the lowest hold the prolific ones, and
+    of two ranges the first carried ~25% more works (1.27M against 0.97M author-topic rows on a
+    100k-paper load), leaving one connection alone for the last second of the drain.
     """
     workers = max(1, workers or AUTHOR_REFRESH_WORKERS)
     if workers == 1 or connection.in_atomic_block:
@@ -180,10 +185,13 @@ def drain_author_refresh(*, chunk: int = 250_000, workers: int | None = None) ->
     # Equal chunks, so that every worker finishes at about the same time.
     rounds = math.ceil(queued / (workers * chunk))
     chunk = math.ceil(queued / (workers * rounds))
-    return sum(side_by_side([partial(_drain_queue, chunk=chunk)] * workers, workers, name="author-refresh"))
+    calls = [partial(_drain_queue, chunk=chunk, part=(k, workers)) for k in range(workers)]
+    return sum(side_by_side(calls, workers, name="author-refresh"))
 
 
-def _drain_queue(*, chunk: int) -> int:
+def _drain_queue(*, chunk: int, part: tuple[int, int] = (0, 1)) -> int:
+    """Drain the queued authors whose id modulo ``part[1]`` is ``part[0]`` (all by default)."""
+    remainder, modulus = part
     total = 0
     while True:
         outermost = not connection.in_atomic_block
@@ -196,7 +204,8 @@ def _drain_queue(*, chunk: int) -> int:
                 """
                 WITH q AS (
                     DELETE FROM papers_pendingauthorrefresh WHERE author_id IN (
-                        SELECT author_id FROM papers_pendingauthorrefresh ORDER BY author_id
+                        SELECT author_id FROM papers_pendingauthorrefresh WHERE mod(author_id, %s) = %s
+                        ORDER BY author_id
                         LIMIT %s FOR UPDATE SKIP LOCKED)
                     RETURNING author_id, authorships_changed
                 )
@@ -204,12 +213,13 @@ def _drain_queue(*, chunk: int) -> int:
                 SELECT q.author_id, q.authorships_changed FROM q
                 JOIN researchers_author a ON a.id = q.author_id
                 """,
-                [chunk],
+                [modulus, remainder, chunk],
             )
             if not cur.rowcount:
                 # Either the queue is empty (or locked by another drain), or it held only
                 # deleted authors, now gone too.
-                cur.execute("SELECT EXISTS (SELECT 1 FROM papers_pendingauthorrefresh FOR UPDATE SKIP LOCKED)")
+                cur.execute("SELECT EXISTS (SELECT 1 FROM papers_pendingauthorrefresh WHERE mod(author_id, %s) = %s "
+                            "FOR UPDATE SKIP LOCKED)", [modulus, remainder])
                 if not cur.fetchone()[0]:
                     return total
                 continue
