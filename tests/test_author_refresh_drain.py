@@ -35,11 +35,12 @@ def aggregates():
 
 @pytest.mark.django_db(transaction=True)
 def test_two_connections_drain_the_queue_to_the_same_aggregates_as_one(monkeypatch):
-    drained_by = []
+    drained_by, parts = [], []
     drain_queue = loader._drain_queue
 
     def recording_drain_queue(**kwargs):
         drained_by.append(threading.current_thread().name)
+        parts.append(kwargs.get("part"))
         return drain_queue(**kwargs)
 
     monkeypatch.setattr(loader, "_drain_queue", recording_drain_queue)
@@ -61,6 +62,7 @@ def test_two_connections_drain_the_queue_to_the_same_aggregates_as_one(monkeypat
     drained_by.clear()
     assert drain_author_refresh(chunk=4, workers=2) == 30
     assert len(drained_by) == 2 and all(name.startswith("author-refresh") for name in drained_by)
+    assert sorted(parts) == [(0, 2), (1, 2)]  # even and odd author ids: the work splits evenly
     assert aggregates() == sequential
     assert not PendingAuthorRefresh.objects.exists()
 

@@ -5,7 +5,8 @@ import threading
 import pytest
 from django.db import connection
 
-from papers.ingest.load.maintenance import BackgroundAnalyze, vacuum_grown
+from papers.ingest.load import maintenance
+from papers.ingest.load.maintenance import BackgroundAnalyze, analyze_grown, vacuum_grown, vacuum_grown_beside
 
 
 def test_a_background_analyze_runs_beside_the_caller_and_one_at_a_time():
@@ -59,3 +60,76 @@ def test_the_tables_a_load_grew_are_vacuumed_side_by_side():
         cur.execute("SELECT relname FROM pg_stat_user_tables WHERE relname IN ('papers_topic', 'papers_institution') "
                     "AND last_vacuum IS NOT NULL ORDER BY relname")
         assert [r[0] for r in cur.fetchall()] == ["papers_institution", "papers_topic"]
+
+
+def grow_topics_and_institutions():
+    with connection.cursor() as cur:
+        cur.execute(
+            "INSERT INTO papers_topic (kind, name, slug, description, papers_count) "
+            "SELECT 'phrase', 'topic ' || i, 'topic-' || i, '', 0 FROM generate_series(1, 12000) i"
+        )
+        cur.execute(
+            "INSERT INTO papers_institution (name, key, slug, authorships_count) "
+            "SELECT 'Institute ' || i, 'institute ' || i, 'institute-' || i, 0 FROM generate_series(1, 12000) i"
+        )
+        cur.execute("SELECT pg_stat_force_next_flush()")
+
+
+def analysed(tables):
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_stat_force_next_flush()")
+        cur.execute("SELECT relname FROM pg_stat_user_tables WHERE relname = ANY(%s) AND last_analyze IS NOT NULL "
+                    "ORDER BY relname", [tables])
+        return [r[0] for r in cur.fetchall()]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_final_analyze_runs_the_grown_tables_side_by_side_on_their_own_connections(monkeypatch):
+    grow_topics_and_institutions()
+    threads = []
+    analyze = maintenance._analyze
+    monkeypatch.setattr(maintenance, "_analyze",
+                        lambda table: (threads.append(threading.current_thread().name), analyze(table)))
+    analyze_grown(connections=2)
+    assert len(threads) == 2 and all(name.startswith("analyze") for name in threads)
+    assert analysed(["papers_institution", "papers_topic"]) == ["papers_institution", "papers_topic"]
+
+
+@pytest.mark.django_db
+def test_inside_a_callers_transaction_the_final_analyze_runs_in_line_on_its_connection(monkeypatch):
+    # The statistics counters see a transaction's rows only after it commits: the two tables stand in.
+    monkeypatch.setattr(maintenance, "_grown", lambda cur, **kw: ["papers_topic", "papers_institution"])
+    threads = []
+    monkeypatch.setattr(maintenance, "_analyze", lambda table: threads.append(threading.current_thread().name))
+    analyze_grown(connections=2)
+    assert threads == [threading.current_thread().name] * 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_final_vacuum_runs_beside_the_work_given_and_the_first_error_propagates_after_both(monkeypatch):
+    started, seen = threading.Event(), []
+
+    def slow_vacuum():
+        seen.append(threading.current_thread().name)
+        started.set()
+
+    monkeypatch.setattr(maintenance, "vacuum_grown", slow_vacuum)
+    vacuum_grown_beside(lambda: seen.append(("work", threading.current_thread().name, started.wait(5))))
+    assert ("work", threading.current_thread().name, True) in seen and "vacuum" in seen
+
+    def failing_vacuum():
+        raise RuntimeError("connection lost")
+
+    monkeypatch.setattr(maintenance, "vacuum_grown", failing_vacuum)
+    done = []
+    with pytest.raises(RuntimeError, match="connection lost"):
+        vacuum_grown_beside(lambda: done.append(True))
+    assert done == [True]  # the identity tasks are sent even when the vacuum fails
+
+
+@pytest.mark.django_db
+def test_inside_a_callers_transaction_there_is_no_vacuum_and_the_work_runs_alone(monkeypatch):
+    monkeypatch.setattr(maintenance, "vacuum_grown", lambda: pytest.fail("no VACUUM inside a transaction"))
+    done = []
+    vacuum_grown_beside(lambda: done.append(True))
+    assert done == [True]
