@@ -60,6 +60,7 @@ def test_two_connections_drain_the_queue_to_the_same_aggregates_as_one(monkeypat
          for pk in Author.objects.values_list("pk", flat=True)]
     )
     drained_by.clear()
+    parts.clear()
     assert drain_author_refresh(chunk=4, workers=2) == 30
     assert len(drained_by) == 2 and all(name.startswith("author-refresh") for name in drained_by)
     assert sorted(parts) == [(0, 2), (1, 2)]  # even and odd author ids: the work splits evenly
