@@ -42,8 +42,8 @@ def test_inside_a_callers_transaction_the_analyze_runs_in_line():
     assert calls == [threading.current_thread().name]
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_tables_a_load_grew_are_vacuumed_side_by_side():
+def grow_topics_and_institutions(*, analyse=False):
+    """12k rows in each of two tables a load grows (analysed after, with ``analyse``)."""
     with connection.cursor() as cur:
         cur.execute(
             "INSERT INTO papers_topic (kind, name, slug, description, papers_count) "
@@ -53,26 +53,19 @@ def test_the_tables_a_load_grew_are_vacuumed_side_by_side():
             "INSERT INTO papers_institution (name, key, slug, authorships_count) "
             "SELECT 'Institute ' || i, 'institute ' || i, 'institute-' || i, 0 FROM generate_series(1, 12000) i"
         )
-        cur.execute("ANALYZE papers_topic, papers_institution")
+        if analyse:
+            cur.execute("ANALYZE papers_topic, papers_institution")
         cur.execute("SELECT pg_stat_force_next_flush()")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_tables_a_load_grew_are_vacuumed_side_by_side():
+    grow_topics_and_institutions(analyse=True)
     vacuum_grown()
     with connection.cursor() as cur:
         cur.execute("SELECT relname FROM pg_stat_user_tables WHERE relname IN ('papers_topic', 'papers_institution') "
                     "AND last_vacuum IS NOT NULL ORDER BY relname")
         assert [r[0] for r in cur.fetchall()] == ["papers_institution", "papers_topic"]
-
-
-def grow_topics_and_institutions():
-    with connection.cursor() as cur:
-        cur.execute(
-            "INSERT INTO papers_topic (kind, name, slug, description, papers_count) "
-            "SELECT 'phrase', 'topic ' || i, 'topic-' || i, '', 0 FROM generate_series(1, 12000) i"
-        )
-        cur.execute(
-            "INSERT INTO papers_institution (name, key, slug, authorships_count) "
-            "SELECT 'Institute ' || i, 'institute ' || i, 'institute-' || i, 0 FROM generate_series(1, 12000) i"
-        )
-        cur.execute("SELECT pg_stat_force_next_flush()")
 
 
 def analysed(tables):
