@@ -1,5 +1,6 @@
 """`manage.py import_arxiv` on the real arXiv samples: mixed formats, summary line, bad sources."""
 
+import gc
 import gzip
 import http.server
 import io
@@ -78,6 +79,24 @@ def test_the_format_can_be_forced_and_a_gzipped_source_is_read(arxiv_samples, tm
     packed.write_bytes(gzip.compress(source.read_bytes()))
     assert summary(run_import(packed, "--format", "kaggle", "--batch-size", "50"))[:2] == (200, 200)
     assert ImportRun.objects.get().format == "kaggle"
+
+
+@pytest.mark.django_db(transaction=True)  # the command line's run closes the connections at its end
+def test_from_the_command_line_the_import_freezes_what_it_leaves_for_the_exit_and_call_command_does_not(
+    arxiv_samples, capsys
+):
+    from django.core.management import execute_from_command_line
+
+    source = arxiv_samples / "kaggle" / "kaggle-snapshot-first200-lines-2023.jsonl"
+    gc.unfreeze()
+    run_import(source)
+    assert gc.get_freeze_count() == 0  # a worker or a test calling it keeps collecting as before
+    try:
+        execute_from_command_line(["manage.py", "import_arxiv", str(source)])
+        assert gc.get_freeze_count() > 0  # finalization's collections skip the caches; refcounts free them
+    finally:
+        gc.unfreeze()
+    assert summary(capsys.readouterr().out)[:4] == (200, 0, 0, 200)
 
 
 def test_a_missing_file_exits_non_zero_with_a_clear_message(arxiv_samples, tmp_path):

@@ -1,5 +1,6 @@
 """python manage.py import_arxiv SOURCE... [--format auto|kaggle|oai|atom] [--batch-size N]"""
 
+import gc
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
@@ -18,6 +19,18 @@ class Command(BaseCommand):
     # second before the first record, for checks that `manage.py check --deploy`, `migrate` and
     # the web server's start already run. A worker's import task skips them too.
     requires_system_checks = []
+
+    def run_from_argv(self, argv):
+        """The command line's entry (``call_command`` runs ``execute`` instead): the process exits
+        right after it. Its finalization runs full garbage collections that walk every container
+        still alive, the loader's caches of word classes, name keys and phrase slugs with their
+        hundreds of thousands of entries among them: ~1 s after a 100k-paper import, against
+        0.1-0.2 s with them frozen first (``gc.freeze``), when reference counting alone frees them.
+        """
+        try:
+            super().run_from_argv(argv)
+        finally:
+            gc.freeze()
 
     def add_arguments(self, parser):
         parser.add_argument("sources", nargs="+", metavar="SOURCE", help="file, .gz file or http(s) URL")
