@@ -6,6 +6,9 @@ import pytest
 from django.db import connection
 
 from papers.ingest.load import maintenance
+from papers.models import Paper
+from researchers.models import Author
+from tests.factories import AuthorFactory, PaperFactory
 from papers.ingest.load.maintenance import BackgroundAnalyze, analyze_grown, vacuum_grown, vacuum_grown_beside
 
 
@@ -126,3 +129,36 @@ def test_inside_a_callers_transaction_there_is_no_vacuum_and_the_work_runs_alone
     done = []
     vacuum_grown_beside(lambda: done.append(True))
     assert done == [True]
+
+
+def common_values(table, column):
+    with connection.cursor() as cur:
+        cur.execute("SELECT most_common_vals::text FROM pg_stats WHERE tablename = %s AND attname = %s",
+                    [table, column])
+        row = cur.fetchone()
+        return row[0] if row else None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_final_analysis_of_papers_skips_their_free_text_and_unwritten_search_vectors():
+    PaperFactory.create_batch(40, abstract="first text", categories=["cs.LG"])
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE papers_paper")
+    assert common_values("papers_paper", "abstract") == "{\"first text\"}"
+    Paper.objects.update(abstract="second text", categories=["math.PR"])
+    maintenance._vacuum("papers_paper", analyse=True)
+    # The columns queries filter and sort on are current; the abstracts' statistics were not resampled.
+    assert "math.PR" in common_values("papers_paper", "categories")
+    assert common_values("papers_paper", "abstract") == "{\"first text\"}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_during_a_load_bylines_and_author_records_are_analysed_on_the_columns_the_loader_joins_on():
+    for i in range(40):
+        AuthorFactory(name_key="lovelace|ada", display_name="Ada Lovelace", slug=f"ada-lovelace-{i}")
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE researchers_author")
+    Author.objects.update(name_key="hopper|grace", display_name="Grace Hopper")
+    maintenance._analyze("researchers_author")
+    assert common_values("researchers_author", "name_key") == "{hopper|grace}"
+    assert common_values("researchers_author", "display_name") == "{\"Ada Lovelace\"}"
