@@ -8,7 +8,6 @@ from django.utils.html import format_html
 
 from papers.models import (
     Authorship,
-    AuthorTopic,
     ImportRun,
     ImportState,
     Institution,
@@ -106,16 +105,6 @@ class PaperTopicAdmin(admin.ModelAdmin):
     search_fields = ("=paper__arxiv_id", "topic__name")
     raw_id_fields = ("paper", "topic")
     list_select_related = ("paper", "topic")
-    show_full_result_count = False
-
-
-@admin.register(AuthorTopic)
-class AuthorTopicAdmin(admin.ModelAdmin):
-    list_display = ("author", "topic", "weight", "papers_count")
-    list_filter = ("topic__kind",)
-    search_fields = ("author__display_name", "author__slug", "topic__name")
-    raw_id_fields = ("author", "topic")
-    list_select_related = ("author", "topic")
     show_full_result_count = False
 
 

@@ -40,10 +40,18 @@ class AuthorAdmin(admin.ModelAdmin):
     readonly_fields = (
         "owner", "claim_state", "merged_into", "verification_level",
         "works_count", "followers_count", "topics_count", "close_collaborators_count",
-        "first_year", "last_year", "data_changed_at", "created_at", "updated_at",
+        "first_year", "last_year", "data_changed_at", "created_at", "updated_at", "topics",
     )
     list_select_related = ("owner",)
     actions = ["unclaim_records", "refresh_levels"]
+
+    @admin.display(description="Topics (by weight, with the works on each)")
+    def topics(self, obj):
+        # The maintained author-topic rows, recomputed by every refresh (their key is (author, topic),
+        # which the admin cannot list as a model of its own).
+        from .selectors import topics_for_profile
+
+        return ", ".join(f"{at.topic.name} ({at.papers_count})" for at in topics_for_profile(author=obj)) or "-"
 
     @admin.display(description="Look-alike name")
     def look_alike(self, obj):

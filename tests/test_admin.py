@@ -27,13 +27,22 @@ def curator(client):
     return client
 
 
-def test_every_papers_model_is_registered_in_the_admin():
-    for model in (Paper, Authorship, Institution, Topic, PaperTopic, AuthorTopic, ImportRun, PendingAuthorRefresh):
+def test_every_papers_model_is_registered_in_the_admin_but_the_derived_author_topics():
+    for model in (Paper, Authorship, Institution, Topic, PaperTopic, ImportRun, PendingAuthorRefresh):
         assert admin.site.is_registered(model), model.__name__
+    # Keyed by (author, topic), which the admin cannot list: an author's page shows them instead.
+    assert not admin.site.is_registered(AuthorTopic)
+
+
+def test_an_authors_admin_page_shows_their_maintained_topics(curator):
+    topic = AuthorTopicFactory(papers_count=3)
+    url = reverse("admin:researchers_author_change", args=[topic.author_id])
+    body = curator.get(url).content.decode()
+    assert f"{topic.topic.name} (3)" in body
 
 
 @pytest.mark.parametrize(
-    "model", [Paper, Authorship, Institution, Topic, PaperTopic, AuthorTopic, ImportRun, PendingAuthorRefresh]
+    "model", [Paper, Authorship, Institution, Topic, PaperTopic, ImportRun, PendingAuthorRefresh]
 )
 def test_each_changelist_renders_with_a_search(curator, model):
     AuthorshipFactory()
