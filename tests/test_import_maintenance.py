@@ -82,12 +82,14 @@ def analysed(tables):
 @pytest.mark.django_db(transaction=True)
 def test_the_final_analyze_runs_the_grown_tables_side_by_side_on_their_own_connections(monkeypatch):
     grow_topics_and_institutions()
-    threads = []
+    calls = {}
     analyze = maintenance._analyze
     monkeypatch.setattr(maintenance, "_analyze",
-                        lambda table: (threads.append(threading.current_thread().name), analyze(table)))
+                        lambda table: (calls.setdefault(table, threading.current_thread().name), analyze(table)))
     analyze_grown(connections=2)
-    assert len(threads) == 2 and all(name.startswith("analyze") for name in threads)
+    # Earlier tests on this database may have left other tables with changes counted since their last analyze.
+    assert {"papers_topic", "papers_institution"} <= calls.keys()
+    assert all(name.startswith("analyze") for name in calls.values())
     assert analysed(["papers_institution", "papers_topic"]) == ["papers_institution", "papers_topic"]
 
 
