@@ -1,6 +1,7 @@
 """Author bylines → AuthorName slots: LaTeX, accents, collaborations, initials, suffixes, scale."""
 
 import json
+import re
 
 import pytest
 
@@ -206,3 +207,34 @@ def test_free_text_splitter_agrees_with_arxivs_own_authors_parsed_on_the_kaggle_
     assert total == 537
     # The one difference is deliberate: "The BABAR Collaboration" is stored without its article.
     assert disagreements == [("BABAR Collaboration", "The BABAR Collaboration")]
+
+
+PLAIN_EDGES = [
+    "Ada Lovelace, Grace Hopper",
+    "A. Smith, Jr., B. Jones",
+    "A. Smith, B. Jones et al.",
+    "A. Smith for the LIGO Scientific Collaboration",
+    "B. Jones, on behalf of the ATLAS Collaboration",
+    "ATLAS Collaboration, B. Jones",
+    "A. Smith,, B. Jones,",
+    " , ",
+    "Randy Anderson, Band Member",
+    "Xiao-Li Meng,\n  Donald B.\n Rubin",
+    "J. Smith, Sr",
+]
+
+
+def test_plain_bylines_split_exactly_as_the_general_path_splits_them(arxiv_samples, monkeypatch):
+    from papers.ingest import names
+
+    with open(arxiv_samples / "kaggle" / "kaggle-snapshot-first200-lines-2023.jsonl", encoding="utf-8") as fh:
+        records = [json.loads(line) for line in fh]
+    bylines = [r["authors"] for r in records] + PLAIN_EDGES
+    parsed = [r["authors_parsed"] for r in records]
+    assert sum(names._NOT_PLAIN_RE.search(b) is None for b in bylines) > 50  # the fast path is exercised
+    fast = [split_author_string(b) for b in bylines]
+    fast_parsed = [from_authors_parsed(p, b) for p, b in zip(parsed, bylines)]
+    names._segment_name.cache_clear()
+    monkeypatch.setattr(names, "_NOT_PLAIN_RE", re.compile(""))  # every byline takes the general path
+    assert [split_author_string(b) for b in bylines] == fast
+    assert [from_authors_parsed(p, b) for p, b in zip(parsed, bylines)] == fast_parsed
